@@ -1,0 +1,92 @@
+// DB: the storage core. A persistent, ordered store of records keyed by
+// (key, timestamp), with sequence-ordered writes, TTL expiry, point and
+// range deletes, snapshots and time-window scans. Thread-safe.
+#ifndef STRATA_DB_H_
+#define STRATA_DB_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "strata/iterator.h"
+#include "strata/options.h"
+#include "strata/stats.h"
+#include "strata/types.h"
+#include "strata/write_batch.h"
+
+namespace strata {
+
+// A consistent point-in-time view. Released when destroyed; must not
+// outlive the DB that made it.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+  virtual SequenceNumber sequence() const = 0;
+};
+
+class DB {
+ public:
+  // Opens (or with create_if_missing, creates) the DB in directory dir.
+  // Only one DB object may hold a directory at a time, across processes.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<DB>> Open(
+      const Options& options, const std::string& dir);
+
+  // Destroys the DB's files in dir. The DB must not be open.
+  [[nodiscard]] static absl::Status Destroy(const std::string& dir,
+                                            Env* env = nullptr);
+
+  DB() = default;
+  DB(const DB&) = delete;
+  DB& operator=(const DB&) = delete;
+  // Waits for background work and closes. Unflushed memtable data stays in
+  // the WAL and is replayed on the next open.
+  virtual ~DB() = default;
+
+  // Applies batch atomically. On error nothing of the batch is visible.
+  [[nodiscard]] virtual absl::Status Write(const WriteOptions& options,
+                                           const WriteBatch& batch) = 0;
+  [[nodiscard]] absl::Status Put(const WriteOptions& options,
+                                 std::string_view key, Timestamp ts,
+                                 std::string_view value,
+                                 Expiry expiry = Expiry::Default());
+  [[nodiscard]] absl::Status Delete(const WriteOptions& options,
+                                    std::string_view key, Timestamp ts);
+  [[nodiscard]] absl::Status DeleteRange(const WriteOptions& options,
+                                         std::string_view begin,
+                                         std::string_view end,
+                                         Timestamp t0 = kMinTimestamp,
+                                         Timestamp t1 = kMaxTimestamp);
+
+  // The live record at (key, ts); NotFound if none.
+  [[nodiscard]] virtual absl::StatusOr<Record> Get(const ReadOptions& options,
+                                                   std::string_view key,
+                                                   Timestamp ts) = 0;
+  // The live record of key with the greatest timestamp; NotFound if none.
+  [[nodiscard]] virtual absl::StatusOr<Record> GetLatest(
+      const ReadOptions& options, std::string_view key) = 0;
+  // Iterates live records in range; see iterator.h.
+  [[nodiscard]] virtual std::unique_ptr<Iterator> NewIterator(
+      const ReadOptions& options, const ScanRange& range = {}) = 0;
+
+  [[nodiscard]] virtual std::unique_ptr<const Snapshot> GetSnapshot() = 0;
+
+  // Writes the memtable to an SST and waits until it is durable.
+  [[nodiscard]] virtual absl::Status Flush() = 0;
+  // Compacts every window overlapping [begin, end) of keys (empty = no
+  // bound) so that dropped data leaves the disk; waits for it.
+  [[nodiscard]] virtual absl::Status CompactRange(std::string_view begin,
+                                                  std::string_view end) = 0;
+  // Blocks until no flush or compaction is pending or running.
+  [[nodiscard]] virtual absl::Status WaitForBackgroundWork() = 0;
+
+  virtual Stats GetStats() = 0;
+  // The first background error, if the DB went read-only because of one.
+  virtual absl::Status BackgroundError() = 0;
+};
+
+}  // namespace strata
+
+#endif  // STRATA_DB_H_

@@ -1,0 +1,2 @@
+add_library(strata_docs INTERFACE)
+target_link_libraries(strata_docs INTERFACE strata_lsm)

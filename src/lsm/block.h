@@ -1,0 +1,61 @@
+// Data blocks: the unit of reading, caching and skipping in an SST. A
+// builder encodes a sorted run of entries into a payload (before
+// compression); a Block is a decoded payload that can be iterated.
+// Encodings are identified on disk (schema/sst.md, "Block encodings").
+#ifndef STRATA_LSM_BLOCK_H_
+#define STRATA_LSM_BLOCK_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "lsm/internal_iterator.h"
+
+namespace strata {
+
+// Persisted: never renumber.
+enum class BlockEncoding : uint8_t {
+  kRow = 1,       // prefix-compressed rows with restart points
+  kColumnar = 2,  // per-column codecs for time-series-shaped runs
+};
+
+class BlockBuilder {
+ public:
+  virtual ~BlockBuilder() = default;
+  // REQUIRES: internal_key sorts after every key added since Reset().
+  virtual void Add(std::string_view internal_key, int64_t expire_at,
+                   std::string_view value) = 0;
+  // Encodes everything added; the view is valid until the next Reset().
+  virtual std::string_view Finish() = 0;
+  virtual void Reset() = 0;
+  virtual uint32_t count() const = 0;
+  // Size of the payload if Finish() were called now (an estimate).
+  virtual size_t SizeEstimate() const = 0;
+};
+
+class Block {
+ public:
+  virtual ~Block() = default;
+  // Bytes of memory held, for the block cache's budget.
+  virtual size_t MemoryUsage() const = 0;
+  // The iterator borrows the block: keep the Block alive while it is used.
+  virtual std::unique_ptr<InternalIterator> NewIterator() const = 0;
+};
+
+std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);
+std::unique_ptr<BlockBuilder> NewColumnarBlockBuilder();
+
+// Decodes a payload (already decompressed and checksum-verified).
+// Malformed input gives a DataLoss error naming `where` and the offset
+// within the payload; never a crash or an out-of-range read.
+absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
+                                                      uint32_t count,
+                                                      std::string_view where);
+absl::StatusOr<std::unique_ptr<Block>> DecodeColumnarBlock(
+    std::string payload, uint32_t count, std::string_view where);
+
+}  // namespace strata
+
+#endif  // STRATA_LSM_BLOCK_H_

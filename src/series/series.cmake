@@ -1,0 +1,2 @@
+add_library(strata_series INTERFACE)
+target_link_libraries(strata_series INTERFACE strata_lsm)
