@@ -3,18 +3,22 @@
 #include <cerrno>
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace strata {
 
+// Note: Debian's abseil has its own absl::string_view, distinct from
+// std::string_view, so messages are built with StrFormat (which accepts
+// both) rather than StrCat.
+
 absl::Status CorruptionError(std::string_view file, uint64_t offset,
                              std::string_view what) {
-  return absl::DataLossError(
-      absl::StrCat("corruption in ", file, " at offset ", offset, ": ", what));
+  return absl::DataLossError(absl::StrFormat(
+      "corruption in %s at offset %d: %s", file, offset, what));
 }
 
 absl::Status ErrnoError(std::string_view op, std::string_view path, int err) {
-  std::string msg = absl::StrCat(op, " ", path, ": ", std::strerror(err));
+  std::string msg = absl::StrFormat("%s %s: %s", op, path, std::strerror(err));
   switch (err) {
     case ENOSPC:
     case EDQUOT:
@@ -22,13 +26,14 @@ absl::Status ErrnoError(std::string_view op, std::string_view path, int err) {
     case ENOENT:
       return absl::NotFoundError(msg);
     default:
-      return absl::UnavailableError(absl::StrCat("IO error: ", msg));
+      return absl::UnavailableError("IO error: " + msg);
   }
 }
 
 absl::Status Annotate(const absl::Status& s, std::string_view context) {
   if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat(context, ": ", s.message()));
+  return absl::Status(s.code(),
+                      absl::StrFormat("%s: %s", context, s.message()));
 }
 
 }  // namespace strata
