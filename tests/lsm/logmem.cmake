@@ -1,0 +1,5 @@
+strata_test(log_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/log_test.cc
+  LIBS strata_lsm_log
+  LABELS lsm quick
+  TIMEOUT 60)
