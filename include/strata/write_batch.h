@@ -59,6 +59,10 @@ class WriteBatch {
 
   uint32_t Count() const;
   size_t ApproximateSize() const { return rep_.size(); }
+  // Not OK if a call above was given invalid input (key or value too large,
+  // empty key, the reserved timestamp kMaxTimestamp, an inverted range);
+  // DB::Write refuses such a batch whole.
+  absl::Status status() const;
 
   // Calls the handler for each record in order; stops at the first error.
   class Handler {
@@ -75,7 +79,8 @@ class WriteBatch {
 
  private:
   friend class WriteBatchInternal;
-  std::string rep_;  // format: schema/wal.md, "batch payload"
+  std::string rep_;    // format: schema/wal.md, "batch payload"
+  std::string error_;  // first invalid call, empty if none
 };
 
 }  // namespace strata

@@ -1,3 +1,18 @@
-# The DB engine. Placeholder until db_impl lands.
-add_library(strata_lsm INTERFACE)
-target_link_libraries(strata_lsm INTERFACE strata_lsm_base strata_env strata_util)
+# The DB engine: version set, write path, flush, reads.
+add_library(strata_lsm STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/db_flush.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_impl.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_iter.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_read.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_write.cc
+  ${CMAKE_CURRENT_LIST_DIR}/filename.cc
+  ${CMAKE_CURRENT_LIST_DIR}/merging_iterator.cc
+  ${CMAKE_CURRENT_LIST_DIR}/range_del.cc
+  ${CMAKE_CURRENT_LIST_DIR}/table_cache.cc
+  ${CMAKE_CURRENT_LIST_DIR}/version.cc
+  ${CMAKE_CURRENT_LIST_DIR}/version_edit.cc
+  ${CMAKE_CURRENT_LIST_DIR}/write_batch.cc
+)
+target_link_libraries(strata_lsm PUBLIC
+  strata_lsm_table strata_lsm_log strata_lsm_memtable strata_lsm_columnar
+  strata_lsm_base strata_env strata_util)

@@ -1,0 +1,265 @@
+// Visibility rules (see db.h): within one (key, ts) group, versions arrive
+// newest first. The newest version with seq <= read_seq decides, unless it
+// is an expired put, in which case the next older version decides. A point
+// delete, or a range delete with a higher sequence covering the version,
+// hides the whole group.
+#include "lsm/db_iter.h"
+
+#include <string>
+#include <vector>
+
+#include "lsm/dbformat.h"
+#include "util/errors.h"
+
+namespace strata {
+namespace {
+
+class DBIter final : public Iterator {
+ public:
+  explicit DBIter(DBIterArgs a)
+      : iter_(std::move(a.internal)),
+        rd_(std::move(a.range_dels)),
+        seq_(a.read_seq),
+        now_(a.now),
+        begin_(std::move(a.begin)),
+        end_(std::move(a.end)),
+        t0_(a.t0),
+        t1_(a.t1),
+        pin_(std::move(a.pin)) {
+    empty_scan_ = t1_ <= t0_ || (!end_.empty() && end_ <= begin_);
+  }
+
+  bool Valid() const override { return valid_; }
+
+  void SeekToFirst() override { Seek(begin_, t0_); }
+
+  void Seek(std::string_view key, Timestamp ts) override {
+    direction_ = kForward;
+    valid_ = false;
+    if (empty_scan_) return;
+    if (key < begin_) {
+      key = begin_;
+      ts = t0_;
+    }
+    if (ts < t0_) ts = t0_;
+    iter_->Seek(SeekKey(key, ts, seq_));
+    FindNextVisible();
+  }
+
+  void SeekToLast() override {
+    direction_ = kReverse;
+    valid_ = false;
+    if (empty_scan_) return;
+    if (end_.empty()) {
+      iter_->SeekToLast();
+    } else {
+      iter_->SeekForPrev(SeekKey(end_, kMinTimestamp));
+    }
+    FindPrevVisible();
+  }
+
+  void SeekForPrev(std::string_view key, Timestamp ts) override {
+    direction_ = kReverse;
+    valid_ = false;
+    if (empty_scan_) return;
+    if (!end_.empty() && key >= end_) {
+      SeekToLast();
+      return;
+    }
+    if (ts >= t1_) ts = t1_ - 1;
+    iter_->SeekForPrev(AfterGroupKey(key, ts));
+    FindPrevVisible();
+  }
+
+  void Next() override {
+    if (!valid_) return;
+    if (direction_ == kReverse) {
+      // The internal iterator sits before the current group: move past it.
+      direction_ = kForward;
+      iter_->Seek(AfterGroupKey(saved_key_, saved_ts_));
+      SkipGroup(saved_key_, saved_ts_);
+    } else {
+      std::string k(ExtractUserKey(iter_->key()));
+      SkipGroup(k, ExtractTimestamp(iter_->key()));
+    }
+    FindNextVisible();
+  }
+
+  void Prev() override {
+    if (!valid_) return;
+    if (direction_ == kForward) {
+      // The internal iterator sits on the current group: move before it.
+      direction_ = kReverse;
+      std::string k(ExtractUserKey(iter_->key()));
+      iter_->SeekForPrev(SeekKey(k, ExtractTimestamp(iter_->key())));
+    }
+    FindPrevVisible();
+  }
+
+  std::string_view key() const override {
+    return direction_ == kForward ? ExtractUserKey(iter_->key())
+                                  : std::string_view(saved_key_);
+  }
+  Timestamp timestamp() const override {
+    return direction_ == kForward ? ExtractTimestamp(iter_->key()) : saved_ts_;
+  }
+  int64_t expire_at() const override {
+    return direction_ == kForward ? iter_->expire_at() : saved_expire_;
+  }
+  std::string_view value() const override {
+    return direction_ == kForward ? iter_->value()
+                                  : std::string_view(saved_value_);
+  }
+  absl::Status status() const override {
+    if (!status_.ok()) return status_;
+    return iter_->status();
+  }
+
+ private:
+  enum Direction { kForward, kReverse };
+
+  // The internal key sorting after every version of (key, ts).
+  static std::string AfterGroupKey(std::string_view key, Timestamp ts) {
+    std::string k;
+    AppendInternalKey(&k, key, ts, 0, uint8_t{0});
+    return k;
+  }
+
+  bool Parse(ParsedInternalKey* ik) {
+    if (ParseInternalKey(iter_->key(), ik)) return true;
+    status_ = absl::DataLossError("malformed internal key in a data source");
+    valid_ = false;
+    return false;
+  }
+
+  void SkipGroup(std::string_view key, Timestamp ts) {
+    while (iter_->Valid()) {
+      std::string_view ik = iter_->key();
+      if (ExtractTimestamp(ik) != ts || ExtractUserKey(ik) != key) break;
+      iter_->Next();
+    }
+  }
+
+  void FindNextVisible() {
+    valid_ = false;
+    ParsedInternalKey ik;
+    while (iter_->Valid()) {
+      if (!Parse(&ik)) return;
+      if (!end_.empty() && ik.user_key >= end_) return;
+      if (ik.ts < t0_) {
+        iter_->Seek(SeekKey(ik.user_key, t0_, seq_));
+        continue;
+      }
+      if (ik.ts >= t1_) {
+        std::string next(ik.user_key);
+        next.push_back('\0');  // the smallest key after ik.user_key
+        iter_->Seek(SeekKey(next, t0_, seq_));
+        continue;
+      }
+      if (ik.seq > seq_) {
+        iter_->Next();
+        continue;
+      }
+      // ik is the newest version of its group visible at seq_.
+      scratch_key_.assign(ik.user_key.data(), ik.user_key.size());
+      const Timestamp ts = ik.ts;
+      const SequenceNumber tomb =
+          rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(scratch_key_, ts);
+      while (true) {
+        if (ik.seq < tomb || ik.kind == ValueKind::kDelete) {
+          SkipGroup(scratch_key_, ts);
+          break;
+        }
+        if (iter_->expire_at() > now_) {
+          valid_ = true;
+          return;
+        }
+        iter_->Next();  // expired: the next older version decides
+        if (!iter_->Valid()) break;
+        if (!Parse(&ik)) return;
+        if (ik.ts != ts || ik.user_key != scratch_key_) break;
+      }
+    }
+  }
+
+  struct Version {
+    SequenceNumber seq;
+    ValueKind kind;
+    int64_t expire_at;
+    std::string value;
+  };
+
+  void FindPrevVisible() {
+    valid_ = false;
+    ParsedInternalKey ik;
+    while (iter_->Valid()) {
+      if (!Parse(&ik)) return;
+      if (ik.user_key < begin_) return;
+      if (!end_.empty() && ik.user_key >= end_) {
+        iter_->SeekForPrev(SeekKey(end_, kMinTimestamp));
+        continue;
+      }
+      if (ik.ts >= t1_) {
+        iter_->SeekForPrev(AfterGroupKey(ik.user_key, t1_ - 1));
+        continue;
+      }
+      if (ik.ts < t0_) {
+        iter_->SeekForPrev(SeekKey(ik.user_key, kMinTimestamp));
+        continue;
+      }
+      // Collect the group backwards: oldest version first.
+      saved_key_.assign(ik.user_key.data(), ik.user_key.size());
+      saved_ts_ = ik.ts;
+      versions_.clear();
+      while (true) {
+        if (ik.seq <= seq_) {
+          versions_.push_back(Version{ik.seq, ik.kind, iter_->expire_at(),
+                                      std::string(iter_->value())});
+        }
+        iter_->Prev();
+        if (!iter_->Valid()) break;
+        if (!Parse(&ik)) return;
+        if (ik.ts != saved_ts_ || ik.user_key != saved_key_) break;
+      }
+      const SequenceNumber tomb =
+          rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(saved_key_, saved_ts_);
+      for (auto v = versions_.rbegin(); v != versions_.rend(); ++v) {
+        if (v->seq < tomb || v->kind == ValueKind::kDelete) break;
+        if (v->expire_at > now_) {
+          saved_value_.swap(v->value);
+          saved_expire_ = v->expire_at;
+          valid_ = true;
+          return;
+        }
+      }
+    }
+  }
+
+  std::unique_ptr<InternalIterator> iter_;
+  std::unique_ptr<RangeDelAggregator> rd_;
+  const SequenceNumber seq_;
+  const int64_t now_;
+  const std::string begin_, end_;
+  const Timestamp t0_, t1_;
+  std::shared_ptr<void> pin_;
+  bool empty_scan_ = false;
+
+  Direction direction_ = kForward;
+  bool valid_ = false;
+  absl::Status status_;
+  std::string scratch_key_;
+  // Reverse mode: the current record, copied.
+  std::string saved_key_;
+  Timestamp saved_ts_ = 0;
+  int64_t saved_expire_ = 0;
+  std::string saved_value_;
+  std::vector<Version> versions_;
+};
+
+}  // namespace
+
+std::unique_ptr<Iterator> NewDBIterator(DBIterArgs args) {
+  return std::make_unique<DBIter>(std::move(args));
+}
+
+}  // namespace strata

@@ -1,0 +1,5 @@
+strata_test(db_basic_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/db_basic_test.cc
+  LIBS strata_lsm
+  LABELS lsm quick
+  TIMEOUT 120)
