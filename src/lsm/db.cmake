@@ -8,6 +8,7 @@ add_library(strata_lsm STATIC
   ${CMAKE_CURRENT_LIST_DIR}/filename.cc
   ${CMAKE_CURRENT_LIST_DIR}/merging_iterator.cc
   ${CMAKE_CURRENT_LIST_DIR}/range_del.cc
+  ${CMAKE_CURRENT_LIST_DIR}/stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/table_cache.cc
   ${CMAKE_CURRENT_LIST_DIR}/version.cc
   ${CMAKE_CURRENT_LIST_DIR}/version_edit.cc
