@@ -1,0 +1,54 @@
+// A minimal "store points of numbered series" interface, implemented over
+// Strata and over each peer with the equivalent key layout, so one
+// workload drives them all identically.
+#ifndef STRATA_BENCH_SERIES_STORE_H_
+#define STRATA_BENCH_SERIES_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace strata::bench {
+
+struct Point {
+  uint32_t series;
+  int64_t ts;
+  double value;
+};
+
+struct StoreOptions {
+  std::string dir;
+  bool sync = false;           // fsync the WAL on every batch
+  int64_t ttl_ns = 0;          // retention by record timestamp; 0 = none
+};
+
+class SeriesStore {
+ public:
+  virtual ~SeriesStore() = default;
+  virtual std::string name() const = 0;
+  // The settings used, printed with the results so fairness can be judged.
+  virtual std::string config() const = 0;
+  virtual absl::Status Open(const StoreOptions& options) = 0;
+  virtual absl::Status Write(const std::vector<Point>& batch) = 0;
+  // Makes everything durable and lets background work settle.
+  virtual absl::Status Settle() = 0;
+  // Sum and count of one series' points with t0 <= ts < t1.
+  virtual absl::Status Scan(uint32_t series, int64_t t0, int64_t t1,
+                            double* sum, int64_t* count) = 0;
+  // The newest point of a series.
+  virtual absl::Status Latest(uint32_t series, int64_t* ts, double* value) = 0;
+  virtual void Close() = 0;
+};
+
+// "cpu,host=host_0042,region=r3#usage_user"-like names: realistic length.
+std::string SeriesName(uint32_t series);
+
+std::unique_ptr<SeriesStore> NewStrataStore();
+std::unique_ptr<SeriesStore> NewRocksDbStore();
+
+}  // namespace strata::bench
+
+#endif  // STRATA_BENCH_SERIES_STORE_H_
