@@ -1,0 +1,245 @@
+// MemTable: a skiplist of user keys, each with a skiplist of its entries
+// (memtable_rep.h). The writer finds a key through a hash index and links
+// in-order points at the key's tail; readers walk both levels without
+// locks. Nothing here may block readers or move a published node.
+#include "lsm/memtable.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <string>
+
+namespace strata {
+
+using memtable_rep::Entries;
+using memtable_rep::EntryKey;
+using memtable_rep::EntryList;
+using memtable_rep::EntryTraits;
+using memtable_rep::KeyList;
+using memtable_rep::UserKey;
+
+namespace {
+
+// Positions on (key node, entry node) and keeps the internal key of the
+// current entry in a small buffer: user key bytes, then the 16-byte trailer.
+class MemTableIterator final : public InternalIterator {
+ public:
+  explicit MemTableIterator(const KeyList* keys) : keys_(keys) {}
+
+  bool Valid() const override { return entry_ != nullptr; }
+  void SeekToFirst() override { FirstFrom(keys_->First()); }
+  void SeekToLast() override { LastFrom(keys_->Last()); }
+
+  void Seek(std::string_view target) override {
+    std::string_view uk;
+    EntryKey ek;
+    ParseTarget(target, &uk, &ek);
+    SkipNode* k = keys_->LowerBound(uk);
+    if (k != nullptr && UserKey(k) == uk) {
+      if (SkipNode* e = Entries(k)->LowerBound(ek)) {
+        Set(k, e);
+        return;
+      }
+      k = k->Next(0);
+    }
+    FirstFrom(k);
+  }
+
+  void SeekForPrev(std::string_view target) override {
+    std::string_view uk;
+    EntryKey ek;
+    ParseTarget(target, &uk, &ek);
+    SkipNode* k = keys_->LastLessOrEqual(uk);
+    if (k != nullptr && UserKey(k) == uk) {
+      if (SkipNode* e = Entries(k)->LastLessOrEqual(ek)) {
+        Set(k, e);
+        return;
+      }
+      k = keys_->LastLess(uk);
+    }
+    LastFrom(k);
+  }
+
+  void Next() override {
+    if (SkipNode* e = entry_->Next(0)) {
+      SetEntry(e);
+      return;
+    }
+    FirstFrom(key_->Next(0));
+  }
+
+  void Prev() override {
+    if (SkipNode* e = Entries(key_)->LastLess(EntryTraits::KeyOf(entry_))) {
+      SetEntry(e);
+      return;
+    }
+    LastFrom(keys_->LastLess(UserKey(key_)));
+  }
+
+  std::string_view key() const override { return ikey_; }
+  std::string_view value() const override {
+    return memtable_rep::EntryValue(entry_);
+  }
+  int64_t expire_at() const override {
+    return memtable_rep::EntryExpireAt(entry_);
+  }
+  absl::Status status() const override { return absl::OkStatus(); }
+
+ private:
+  // A target shorter than a trailer is taken as a bare user key, sorting
+  // before every entry of that key.
+  static void ParseTarget(std::string_view target, std::string_view* uk,
+                          EntryKey* ek) {
+    if (target.size() < kInternalKeyTrailer) {
+      *uk = target;
+      *ek = EntryKey{kMinTimestamp, ~uint64_t{0}};
+      return;
+    }
+    *uk = ExtractUserKey(target);
+    *ek = EntryKey{ExtractTimestamp(target), ExtractPackedSeqKind(target)};
+  }
+
+  // First entry of k or of a later key. A published key always has an
+  // entry; the loop is only defensive.
+  void FirstFrom(SkipNode* k) {
+    for (; k != nullptr; k = k->Next(0)) {
+      if (SkipNode* e = Entries(k)->First()) {
+        Set(k, e);
+        return;
+      }
+    }
+    entry_ = nullptr;
+  }
+
+  void LastFrom(SkipNode* k) {
+    for (; k != nullptr; k = keys_->LastLess(UserKey(k))) {
+      if (SkipNode* e = Entries(k)->Last()) {
+        Set(k, e);
+        return;
+      }
+    }
+    entry_ = nullptr;
+  }
+
+  void Set(SkipNode* k, SkipNode* e) {
+    if (k != key_) {
+      key_ = k;
+      std::string_view uk = UserKey(k);
+      ikey_.assign(uk.data(), uk.size());
+      ikey_.resize(uk.size() + kInternalKeyTrailer);
+    }
+    SetEntry(e);
+  }
+
+  void SetEntry(SkipNode* e) {
+    entry_ = e;
+    char* trailer = ikey_.data() + ikey_.size() - kInternalKeyTrailer;
+    EncodeOrderedInt64(trailer, memtable_rep::EntryTs(e));
+    EncodeBigEndian64(trailer + 8, ~memtable_rep::EntryPacked(e));
+  }
+
+  const KeyList* const keys_;
+  SkipNode* key_ = nullptr;
+  SkipNode* entry_ = nullptr;  // nullptr: not Valid()
+  std::string ikey_;
+};
+
+}  // namespace
+
+MemTable::MemTable() : keys_(&arena_), rnd_(0x5eed5eed) {}
+
+SkipNode* MemTable::NewKeyNode(std::string_view user_key, int* height) {
+  *height = KeyList::RandomHeight(&rnd_);
+  SkipNode* k =
+      SkipNode::New(&arena_, *height, sizeof(EntryList) + 4 + user_key.size());
+  new (k->payload()) EntryList(&arena_);
+  char* p = k->payload() + sizeof(EntryList);
+  uint32_t len = static_cast<uint32_t>(user_key.size());
+  std::memcpy(p, &len, 4);
+  if (len > 0) std::memcpy(p + 4, user_key.data(), len);
+  return k;
+}
+
+SkipNode* MemTable::NewEntryNode(Timestamp ts, uint64_t packed,
+                                 int64_t expire_at, std::string_view value,
+                                 int* height) {
+  *height = EntryList::RandomHeight(&rnd_);
+  uint32_t len = static_cast<uint32_t>(value.size());
+  SkipNode* e = SkipNode::New(
+      &arena_, *height,
+      memtable_rep::kEntryFixedSize + VarintLength(len) + value.size());
+  char* p = e->payload();
+  std::memcpy(p, &ts, 8);
+  std::memcpy(p + 8, &packed, 8);
+  std::memcpy(p + 16, &expire_at, 8);
+  p = EncodeVarint32(p + memtable_rep::kEntryFixedSize, len);
+  if (len > 0) std::memcpy(p, value.data(), len);
+  return e;
+}
+
+void MemTable::Add(SequenceNumber seq, ValueKind kind,
+                   std::string_view user_key, Timestamp ts, int64_t expire_at,
+                   std::string_view value) {
+  const EntryKey ek{ts, PackSeqAndKind(seq, static_cast<uint8_t>(kind))};
+  int height;
+  SkipNode* e = NewEntryNode(ek.ts, ek.packed, expire_at, value, &height);
+  auto it = index_.find(user_key);
+  if (it != index_.end()) {
+    EntryList* list = Entries(it->second);
+    SkipNode* last = list->WriterLast();
+    // In-order points of a series (the common case for metrics) skip the
+    // search entirely.
+    if (last == nullptr || EntryTraits::Compare(last, ek) < 0) {
+      list->Append(e, height);
+    } else {
+      list->Insert(e, height);
+    }
+  } else {
+    int key_height;
+    SkipNode* k = NewKeyNode(user_key, &key_height);
+    Entries(k)->Append(e, height);
+    // Publish the key only once it has its entry, so readers never meet an
+    // empty key.
+    keys_.Insert(k, key_height);
+    index_.emplace(UserKey(k), k);
+    index_bytes_.store(index_.capacity() *
+                           (sizeof(std::pair<std::string_view, SkipNode*>) + 1),
+                       std::memory_order_relaxed);
+  }
+  // Single writer: plain load/store instead of read-modify-write.
+  num_entries_.store(num_entries_.load(std::memory_order_relaxed) + 1,
+                     std::memory_order_release);
+  if (ts < min_ts_.load(std::memory_order_relaxed)) {
+    min_ts_.store(ts, std::memory_order_relaxed);
+  }
+  if (ts > max_ts_.load(std::memory_order_relaxed)) {
+    max_ts_.store(ts, std::memory_order_relaxed);
+  }
+}
+
+void MemTable::AddRangeTombstone(const RangeTombstone& t) {
+  {
+    absl::MutexLock l(&tombstones_mu_);
+    tombstones_.push_back(t);
+  }
+  tombstone_bytes_.fetch_add(
+      sizeof(RangeTombstone) + t.begin.size() + t.end.size(),
+      std::memory_order_relaxed);
+  num_range_tombstones_.fetch_add(1, std::memory_order_release);
+}
+
+std::unique_ptr<InternalIterator> MemTable::NewIterator() const {
+  return std::make_unique<MemTableIterator>(&keys_);
+}
+
+std::vector<RangeTombstone> MemTable::RangeTombstones() const {
+  absl::MutexLock l(&tombstones_mu_);
+  return tombstones_;
+}
+
+size_t MemTable::ApproximateMemoryUsage() const {
+  return arena_.MemoryUsage() + index_bytes_.load(std::memory_order_relaxed) +
+         tombstone_bytes_.load(std::memory_order_relaxed);
+}
+
+}  // namespace strata
