@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "lsm/columnar_bits.h"
 #include "lsm/columnar_float_codec.h"
@@ -12,17 +13,33 @@
 
 namespace strata {
 
-void FrameWidthEstimator::Add(uint64_t zigzagged) {
-  max_width_ = std::max(max_width_, BitWidth(zigzagged));
+size_t FrameWidthEstimator::FrameBytes(size_t m, size_t nonzero, int width) {
+  size_t dense = PackedBytes(m, width);
+  size_t sparse = (m + 7) / 8 + PackedBytes(nonzero, width);
+  return 2 + std::min(dense, sparse);
+}
+
+void FrameWidthEstimator::Add(int64_t residual) {
+  if (!any_) {
+    any_ = true;
+    first_ = residual;
+  }
+  uint64_t u = static_cast<uint64_t>(residual);
+  uint64_t f = static_cast<uint64_t>(first_);
+  divisor_ = std::gcd(divisor_, residual >= first_ ? u - f : f - u);
+  uint64_t scaled = ZigZagEncode(residual) / std::max<uint64_t>(divisor_, 1);
+  max_width_ = std::max(max_width_, BitWidth(scaled));
+  nonzero_ += residual != 0;
   if (++n_ == kColumnarFrameSize) {
-    bytes_ += 2 + PackedBytes(n_, max_width_);
+    bytes_ += FrameBytes(n_, nonzero_, max_width_);
     n_ = 0;
+    nonzero_ = 0;
     max_width_ = 0;
   }
 }
 
 size_t FrameWidthEstimator::Bytes() const {
-  return bytes_ + (n_ == 0 ? 0 : 2 + PackedBytes(n_, max_width_));
+  return bytes_ + (n_ == 0 ? 0 : FrameBytes(n_, nonzero_, max_width_));
 }
 
 void ChainEstimator::Add(int64_t v, bool run_start) {
@@ -39,10 +56,8 @@ void ChainEstimator::Add(int64_t v, bool run_start) {
   }
   if (pos_in_run_ >= 1) {
     uint64_t d = u - prev_;
-    order1_.Add(ZigZagEncode(static_cast<int64_t>(d)));
-    if (pos_in_run_ >= 2) {
-      order2_.Add(ZigZagEncode(static_cast<int64_t>(d - prev_delta_)));
-    }
+    order1_.Add(static_cast<int64_t>(d));
+    if (pos_in_run_ >= 2) order2_.Add(static_cast<int64_t>(d - prev_delta_));
     prev_delta_ = d;
   }
   prev_ = u;

@@ -12,17 +12,24 @@
 
 namespace strata {
 
-// Bytes of frames packing the added (zigzagged) residuals at the widest
-// width of each frame.
+// Bytes of frames packing the added residuals: dense at the widest width
+// of each frame, or sparse around zero if that is smaller, after dividing
+// by the common divisor seen so far.
 class FrameWidthEstimator {
  public:
-  void Add(uint64_t zigzagged);
+  void Add(int64_t residual);
   size_t Bytes() const;
 
  private:
+  static size_t FrameBytes(size_t m, size_t nonzero, int width);
+
   size_t bytes_ = 0;
   size_t n_ = 0;
+  size_t nonzero_ = 0;
   int max_width_ = 0;
+  bool any_ = false;
+  int64_t first_ = 0;
+  uint64_t divisor_ = 0;  // gcd of distances to first_; 0 while all equal
 };
 
 // Estimates an int column with runs: constant, order 1 or order 2.

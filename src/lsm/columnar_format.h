@@ -20,6 +20,8 @@ inline constexpr uint8_t kColumnarVersion = 1;
 inline constexpr uint32_t kMaxColumnarEntries = 1u << 20;
 // Residuals per bit-packed frame.
 inline constexpr size_t kColumnarFrameSize = 128;
+// Frame header bit: the frame is sparse (bitmap of exceptions).
+inline constexpr uint8_t kSparseFrame = 0x80;
 // Decoded user keys may total at most this multiple of the payload size
 // (plus one maximal key).
 inline constexpr size_t kMaxKeyExpansion = 64;

@@ -5,6 +5,7 @@
 #include "lsm/columnar_int_codec.h"
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "lsm/columnar_bits.h"
@@ -51,28 +52,146 @@ void ComputeResiduals(const int64_t* v, std::span<const uint32_t> runs,
   }
 }
 
-void EncodeFrames(const std::vector<uint64_t>& residuals, std::string* dst) {
+// The largest g such that every residual is congruent modulo g (1 if they
+// are all equal), so frames can pack (r - base) / g. Catches timestamps
+// with millisecond or second precision stored in nanoseconds.
+uint64_t CommonDivisor(const std::vector<uint64_t>& residuals) {
+  uint64_t g = 0;
+  if (residuals.empty()) return 1;
+  const int64_t r0 = static_cast<int64_t>(residuals[0]);
+  for (uint64_t u : residuals) {
+    int64_t r = static_cast<int64_t>(u);
+    // |r - r0| always fits in uint64_t.
+    uint64_t d =
+        r >= r0 ? u - static_cast<uint64_t>(r0) : static_cast<uint64_t>(r0) - u;
+    g = std::gcd(g, d);
+    if (g == 1) break;
+  }
+  return g == 0 ? 1 : g;
+}
+
+// Appends one frame of m residuals: dense (frame of reference) or, when
+// most residuals share one value, sparse (bitmap of the others).
+void EncodeFrame(const uint64_t* r, size_t m, uint64_t divisor,
+                 std::string* dst) {
+  // Dense: the signed minimum as base, so small negative and large
+  // positive residuals both pack tightly.
+  int64_t lo = static_cast<int64_t>(r[0]), hi = lo;
+  for (size_t j = 1; j < m; j++) {
+    lo = std::min(lo, static_cast<int64_t>(r[j]));
+    hi = std::max(hi, static_cast<int64_t>(r[j]));
+  }
+  const int dense_width = BitWidth(
+      (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / divisor);
+  const size_t dense_cost =
+      VarintLength(ZigZagEncode(lo)) + PackedBytes(m, dense_width);
+
+  // Sparse: the majority value (Boyer-Moore vote) and the exceptions as
+  // zigzagged multiples of the divisor away from it.
+  uint64_t common = r[0];
+  size_t votes = 0;
+  for (size_t j = 0; j < m; j++) {
+    if (votes == 0) common = r[j];
+    if (r[j] == common) {
+      votes++;
+    } else {
+      votes--;
+    }
+  }
+  uint64_t exceptions[kColumnarFrameSize];
+  size_t k = 0;
+  int sparse_width = 0;
+  bool sparse_ok = true;
+  for (size_t j = 0; j < m && sparse_ok; j++) {
+    if (r[j] == common) continue;
+    __int128 d = static_cast<__int128>(static_cast<int64_t>(r[j])) -
+                 static_cast<int64_t>(common);
+    __int128 q = d / static_cast<__int128>(divisor);
+    sparse_ok = q >= INT64_MIN && q <= INT64_MAX && k < m / 2;
+    exceptions[k] = ZigZagEncode(static_cast<int64_t>(q));
+    sparse_width = std::max(sparse_width, BitWidth(exceptions[k++]));
+  }
+  const size_t sparse_cost = VarintLength(ZigZagEncode(common)) + (m + 7) / 8 +
+                             PackedBytes(k, sparse_width);
+  if (sparse_ok && sparse_cost < dense_cost) {
+    dst->push_back(static_cast<char>(kSparseFrame | sparse_width));
+    PutVarsignedint64(dst, common);
+    std::string bitmap((m + 7) / 8, '\0');
+    for (size_t j = 0; j < m; j++) {
+      if (r[j] != common) bitmap[j / 8] |= static_cast<char>(1 << (j % 8));
+    }
+    dst->append(bitmap);
+    PackBits(exceptions, k, sparse_width, dst);
+    return;
+  }
   uint64_t packed[kColumnarFrameSize];
+  dst->push_back(static_cast<char>(dense_width));
+  PutVarsignedint64(dst, lo);
+  for (size_t j = 0; j < m; j++) {
+    packed[j] = (r[j] - static_cast<uint64_t>(lo)) / divisor;
+  }
+  PackBits(packed, m, dense_width, dst);
+}
+
+void EncodeFrames(const std::vector<uint64_t>& residuals, std::string* dst) {
+  const uint64_t divisor = CommonDivisor(residuals);
+  PutVarint64(dst, divisor);
   for (size_t start = 0; start < residuals.size();
        start += kColumnarFrameSize) {
-    size_t m = std::min(kColumnarFrameSize, residuals.size() - start);
-    // Frame of reference: the signed minimum, so small negative and large
-    // positive residuals both pack tightly.
-    int64_t lo = static_cast<int64_t>(residuals[start]);
-    int64_t hi = lo;
-    for (size_t j = 1; j < m; j++) {
-      int64_t r = static_cast<int64_t>(residuals[start + j]);
-      lo = std::min(lo, r);
-      hi = std::max(hi, r);
-    }
-    int width = BitWidth(static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo));
-    dst->push_back(static_cast<char>(width));
-    PutVarsignedint64(dst, lo);
-    for (size_t j = 0; j < m; j++) {
-      packed[j] = residuals[start + j] - static_cast<uint64_t>(lo);
-    }
-    PackBits(packed, m, width, dst);
+    EncodeFrame(residuals.data() + start,
+                std::min(kColumnarFrameSize, residuals.size() - start), divisor,
+                dst);
   }
+}
+
+// Decodes one frame of m residuals into dst.
+absl::Status DecodeFrame(ByteCursor* in, size_t m, uint64_t divisor,
+                         uint64_t* dst) {
+  uint8_t header;
+  int64_t base;
+  if (!in->ReadByte(&header)) return in->Error("int column: missing frame");
+  const int width = header & 0x7f;
+  if (width > 64) return in->Error("int column: frame width > 64");
+  if (!in->ReadSigned(&base)) return in->Error("int column: bad frame base");
+  const uint64_t b = static_cast<uint64_t>(base);
+  uint64_t packed[kColumnarFrameSize];
+  std::string_view bits;
+  if ((header & kSparseFrame) == 0) {
+    if (!in->ReadBytes(PackedBytes(m, width), &bits)) {
+      return in->Error("int column: truncated frame");
+    }
+    if (width == 0) {
+      std::fill(dst, dst + m, b);
+      return absl::OkStatus();
+    }
+    UnpackBits(bits.data(), m, width, packed);
+    for (size_t j = 0; j < m; j++) dst[j] = b + packed[j] * divisor;
+    return absl::OkStatus();
+  }
+  std::string_view bitmap;
+  if (!in->ReadBytes((m + 7) / 8, &bitmap)) {
+    return in->Error("int column: truncated frame bitmap");
+  }
+  size_t k = 0;
+  for (unsigned char c : bitmap) k += __builtin_popcount(c);
+  if (m % 8 != 0 && (static_cast<unsigned char>(bitmap.back()) >> (m % 8))) {
+    return in->Error("int column: frame bitmap padding not zero");
+  }
+  if (!in->ReadBytes(PackedBytes(k, width), &bits)) {
+    return in->Error("int column: truncated frame exceptions");
+  }
+  if (width > 0) {
+    UnpackBits(bits.data(), k, width, packed);
+  } else {
+    std::fill(packed, packed + k, 0);
+  }
+  for (size_t j = 0, e = 0; j < m; j++) {
+    bool exception = (static_cast<unsigned char>(bitmap[j / 8]) >> (j % 8)) & 1;
+    dst[j] = exception ? b + static_cast<uint64_t>(ZigZagDecode(packed[e++])) *
+                                 divisor
+                       : b;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -128,30 +247,20 @@ absl::Status DecodeIntColumn(ByteCursor* in, size_t n,
     heads[h] = static_cast<uint64_t>(ZigZagDecode(z));
   }
 
+  uint64_t divisor;
+  if (!in->ReadVarint(&divisor) || divisor == 0) {
+    return in->Error("int column: bad divisor");
+  }
+
   // Residuals go to the tail of out; the in-place reconstruction below only
   // overwrites a slot after its residual has been read.
   uint64_t* res = reinterpret_cast<uint64_t*>(out) + num_heads;
   const size_t num_res = n - num_heads;
-  uint64_t packed[kColumnarFrameSize];
   for (size_t start = 0; start < num_res; start += kColumnarFrameSize) {
-    size_t m = std::min(kColumnarFrameSize, num_res - start);
-    uint8_t width;
-    int64_t base;
-    if (!in->ReadByte(&width)) return in->Error("int column: missing frame");
-    if (width > 64) return in->Error("int column: frame width > 64");
-    if (!in->ReadSigned(&base)) return in->Error("int column: bad frame base");
-    std::string_view bits;
-    if (!in->ReadBytes(PackedBytes(m, width), &bits)) {
-      return in->Error("int column: truncated frame");
-    }
-    uint64_t* dst = res + start;
-    if (width == 0) {
-      std::fill(dst, dst + m, static_cast<uint64_t>(base));
-      continue;
-    }
-    UnpackBits(bits.data(), m, width, packed);
-    for (size_t j = 0; j < m; j++)
-      dst[j] = packed[j] + static_cast<uint64_t>(base);
+    absl::Status s =
+        DecodeFrame(in, std::min(kColumnarFrameSize, num_res - start), divisor,
+                    res + start);
+    if (!s.ok()) return s;
   }
 
   uint64_t* o = reinterpret_cast<uint64_t*>(out);

@@ -173,6 +173,46 @@ TEST(ColumnarIntColumnTest, RegularSeriesAreTiny) {
   EXPECT_LT(enc.size(), 200u);
 }
 
+TEST(ColumnarIntColumnTest, CommonDivisorShrinksFrames) {
+  // Millisecond timestamps stored in nanoseconds, with jitter: residuals
+  // are multiples of 10^6, which the divisor removes.
+  Random rnd(17);
+  std::vector<int64_t> v;
+  for (int i = 0; i < 1024; i++) {
+    v.push_back(1'700'000'000'000'000'000 + i * 10'000'000'000 +
+                static_cast<int64_t>(rnd.Uniform(11)) * 1'000'000);
+  }
+  std::string enc;
+  ASSERT_EQ(IntRoundTrip(v, {1024}, &enc), v);
+  EXPECT_LT(enc.size(), 1024u * 6 / 8 + 100);  // ~5 bits per residual
+}
+
+TEST(ColumnarIntColumnTest, SparseFramesIsolateOutliers) {
+  // Regular timestamps with a few missed scrapes: each gap is two large
+  // delta-of-delta residuals among zeros.
+  std::vector<int64_t> ts;
+  for (int i = 0; i < 1100; i++) {
+    if (i % 97 == 50) continue;
+    ts.push_back(1'700'000'000'000'000'000 + i * 10'000'000'000);
+  }
+  std::string enc;
+  ASSERT_EQ(IntRoundTrip(ts, {static_cast<uint32_t>(ts.size())}, &enc), ts);
+  EXPECT_LT(enc.size(), 200u);  // dense frames would need ~35 bits each
+
+  // Mostly one value with extreme exceptions, whose distance from the
+  // common value overflows int64: must still round-trip.
+  Random rnd(23);
+  for (int64_t common : {int64_t{0}, kMin, kMax, int64_t{-7}}) {
+    std::vector<int64_t> v(1000, common);
+    for (int k = 0; k < 30; k++) {
+      const int64_t pool[] = {kMin, kMax, 0, common + 1, common - 1};
+      v[rnd.Uniform(v.size())] = pool[rnd.Uniform(5)];
+    }
+    ASSERT_EQ(IntRoundTrip(v, {1000}), v) << common;
+    ASSERT_EQ(IntRoundTrip(v, {500, 1, 499}), v) << common;
+  }
+}
+
 TEST(ColumnarIntColumnTest, EmptyColumn) {
   EXPECT_TRUE(IntRoundTrip({}, {}).empty());
 }
@@ -183,14 +223,19 @@ TEST(ColumnarIntColumnTest, RejectsMalformed) {
     const char* name;
     std::string bytes;
   };
-  std::string wide("\x01\x41\x00", 3);       // order 0, width 65
-  std::string truncated("\x01\x08\x00", 3);  // width 8, no packed bytes
+  // Mode 1 (order 0), divisor, then frames of width, base, bits.
   const Case cases[] = {
       {"empty", ""},
       {"unknown_mode", std::string("\x04\x00", 2)},
       {"bad_constant", std::string("\x00\xff", 2)},
-      {"width_65", wide},
-      {"truncated_frame", truncated},
+      {"missing_divisor", std::string("\x01", 1)},
+      {"divisor_zero", std::string("\x01\x00\x00\x00", 4)},
+      {"width_65", std::string("\x01\x01\x41\x00", 4)},
+      {"truncated_frame", std::string("\x01\x01\x08\x00", 4)},
+      {"missing_frame", std::string("\x01\x01", 2)},
+      // Sparse frame (0x80 | width 8): truncated bitmap; padding bits set.
+      {"sparse_truncated", std::string("\x01\x01\x88\x00\x01", 5)},
+      {"sparse_width_65", std::string("\x01\x01\xc1\x00", 4)},
   };
   for (const Case& c : cases) {
     ByteCursor in(c.bytes, "blk");
@@ -199,6 +244,13 @@ TEST(ColumnarIntColumnTest, RejectsMalformed) {
     EXPECT_TRUE(absl::IsDataLoss(s)) << c.name << ": " << s;
     EXPECT_NE(std::string(s.message()).find("blk"), std::string::npos);
   }
+  // A 5-residual sparse frame whose bitmap sets bit 5 (past the frame).
+  std::string padding("\x01\x01\x80\x00\x20", 5);
+  ByteCursor in(padding, "blk");
+  std::vector<int64_t> out(5);
+  const uint32_t five = 5;
+  EXPECT_TRUE(
+      absl::IsDataLoss(DecodeIntColumn(&in, 5, {&five, 1}, out.data())));
 }
 
 uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
