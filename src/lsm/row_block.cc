@@ -1,0 +1,352 @@
+// Row-encoded data blocks (BlockEncoding::kRow): LevelDB-style prefix
+// compression of internal keys with restart points, plus per-entry expiry.
+//
+// Layout (schema/sst.md, "Block encodings", is the authority):
+//   payload  := entry* restart(fixed32)* num_restarts(fixed32)
+//   entry    := shared varint | unshared varint
+//             | (value_len << 1 | has_expiry) varint
+//             | [zigzag(expire_at - ts) varint, only if has_expiry]
+//             | key_delta[unshared] | value[value_len]
+//   has_expiry == 0 means expire_at == kNeverExpires; ts comes from the key.
+//   Restarts (shared == 0) every `restart_interval` entries; binary search
+//   runs over them. Decoding validates every offset once, up front, and the
+//   iterator re-checks bounds as it parses, so corrupt input never reads out
+//   of range.
+#include <algorithm>
+#include <vector>
+
+#include "lsm/block.h"
+#include "lsm/dbformat.h"
+#include "util/coding.h"
+#include "util/errors.h"
+
+namespace strata {
+namespace {
+
+void AppendExpiry(std::string* dst, std::string_view ikey, int64_t expire_at,
+                  uint64_t value_len) {
+  bool has_expiry = expire_at != kNeverExpires;
+  PutVarint64(dst, value_len << 1 | (has_expiry ? 1 : 0));
+  if (has_expiry) {
+    // Wrapping subtraction: any (ts, expire_at) pair round-trips.
+    uint64_t delta = static_cast<uint64_t>(expire_at) -
+                     static_cast<uint64_t>(ExtractTimestamp(ikey));
+    PutVarint64(dst, ZigZagEncode(static_cast<int64_t>(delta)));
+  }
+}
+
+class RowBlockBuilder final : public BlockBuilder {
+ public:
+  explicit RowBlockBuilder(int restart_interval)
+      : interval_(std::max(1, restart_interval)) {}
+
+  void Add(std::string_view ikey, int64_t expire_at,
+           std::string_view value) override {
+    size_t shared = 0;
+    if (counter_ >= interval_ || count_ == 0) {
+      restarts_.push_back(static_cast<uint32_t>(buf_.size()));
+      counter_ = 0;
+    } else {
+      size_t n = std::min(last_key_.size(), ikey.size());
+      while (shared < n && last_key_[shared] == ikey[shared]) shared++;
+    }
+    PutVarint32(&buf_, static_cast<uint32_t>(shared));
+    PutVarint32(&buf_, static_cast<uint32_t>(ikey.size() - shared));
+    AppendExpiry(&buf_, ikey, expire_at, value.size());
+    buf_.append(ikey.data() + shared, ikey.size() - shared);
+    buf_.append(value.data(), value.size());
+    last_key_.assign(ikey.data(), ikey.size());
+    counter_++;
+    count_++;
+  }
+
+  std::string_view Finish() override {
+    for (uint32_t r : restarts_) PutFixed32(&buf_, r);
+    PutFixed32(&buf_, static_cast<uint32_t>(restarts_.size()));
+    return buf_;
+  }
+
+  void Reset() override {
+    buf_.clear();
+    restarts_.clear();
+    last_key_.clear();
+    counter_ = 0;
+    count_ = 0;
+  }
+
+  uint32_t count() const override { return count_; }
+  size_t SizeEstimate() const override {
+    return buf_.size() + 4 * restarts_.size() + 4;
+  }
+
+ private:
+  const int interval_;
+  std::string buf_;
+  std::vector<uint32_t> restarts_;
+  std::string last_key_;
+  int counter_ = 0;
+  uint32_t count_ = 0;
+};
+
+// One parsed entry; pointers into the payload.
+struct Entry {
+  uint32_t shared = 0;
+  uint32_t unshared = 0;
+  uint64_t value_len = 0;
+  bool has_expiry = false;
+  int64_t expire_delta = 0;
+  const char* key_delta = nullptr;
+  const char* value = nullptr;
+  uint32_t next = 0;  // offset of the following entry
+};
+
+// Parses the entry at `off`; false if it does not fit below `limit`.
+bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
+  const char* p = base + off;
+  const char* end = base + limit;
+  uint64_t flag;
+  if ((p = GetVarint32Ptr(p, end, &e->shared)) == nullptr) return false;
+  if ((p = GetVarint32Ptr(p, end, &e->unshared)) == nullptr) return false;
+  if ((p = GetVarint64Ptr(p, end, &flag)) == nullptr) return false;
+  e->value_len = flag >> 1;
+  e->has_expiry = (flag & 1) != 0;
+  e->expire_delta = 0;
+  if (e->has_expiry) {
+    uint64_t z;
+    if ((p = GetVarint64Ptr(p, end, &z)) == nullptr) return false;
+    e->expire_delta = ZigZagDecode(z);
+  }
+  uint64_t avail = static_cast<uint64_t>(end - p);
+  if (e->unshared > avail || e->value_len > avail - e->unshared) return false;
+  e->key_delta = p;
+  e->value = p + e->unshared;
+  e->next = static_cast<uint32_t>(e->value + e->value_len - base);
+  return true;
+}
+
+class RowBlock final : public Block {
+ public:
+  RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts)
+      : data_(std::move(data)),
+        entries_end_(entries_end),
+        num_restarts_(num_restarts) {}
+
+  size_t MemoryUsage() const override {
+    return sizeof(*this) + data_.capacity();
+  }
+  std::unique_ptr<InternalIterator> NewIterator() const override;
+
+  const char* base() const { return data_.data(); }
+  uint32_t entries_end() const { return entries_end_; }
+  uint32_t num_restarts() const { return num_restarts_; }
+  uint32_t restart(uint32_t i) const {
+    return DecodeFixed32(data_.data() + entries_end_ + 4 * i);
+  }
+
+ private:
+  std::string data_;
+  uint32_t entries_end_;
+  uint32_t num_restarts_;
+};
+
+class RowBlockIterator final : public InternalIterator {
+ public:
+  explicit RowBlockIterator(const RowBlock* b)
+      : b_(b),
+        end_(b->entries_end()),
+        current_(end_),
+        restart_index_(b->num_restarts()) {}
+
+  bool Valid() const override { return current_ < end_; }
+  std::string_view key() const override { return key_; }
+  std::string_view value() const override { return value_; }
+  int64_t expire_at() const override { return expire_at_; }
+  absl::Status status() const override { return status_; }
+
+  void SeekToFirst() override {
+    if (b_->num_restarts() == 0) return Invalidate();
+    SeekToRestart(0);
+    ParseNextKey();
+  }
+
+  void SeekToLast() override {
+    if (b_->num_restarts() == 0) return Invalidate();
+    SeekToRestart(b_->num_restarts() - 1);
+    while (ParseNextKey() && next_ < end_) {
+    }
+  }
+
+  void Seek(std::string_view target) override {
+    if (b_->num_restarts() == 0) return Invalidate();
+    // Last restart whose key is < target; entries before it are too small.
+    uint32_t left = 0, right = b_->num_restarts() - 1;
+    while (left < right) {
+      uint32_t mid = left + (right - left + 1) / 2;
+      Entry e;
+      if (!ParseEntry(b_->base(), b_->restart(mid), end_, &e) ||
+          e.shared != 0) {
+        return Corrupt(b_->restart(mid));
+      }
+      std::string_view k(e.key_delta, e.unshared);
+      if (CompareInternalKeys(k, target) < 0) {
+        left = mid;
+      } else {
+        right = mid - 1;
+      }
+    }
+    SeekToRestart(left);
+    while (ParseNextKey()) {
+      if (CompareInternalKeys(key_, target) >= 0) return;
+    }
+  }
+
+  void SeekForPrev(std::string_view target) override {
+    Seek(target);
+    if (!status_.ok()) return;
+    if (!Valid()) {
+      SeekToLast();
+    } else if (CompareInternalKeys(key_, target) > 0) {
+      Prev();
+    }
+  }
+
+  void Next() override { ParseNextKey(); }
+
+  void Prev() override {
+    uint32_t original = current_;
+    while (b_->restart(restart_index_) >= original) {
+      if (restart_index_ == 0) return Invalidate();
+      restart_index_--;
+    }
+    SeekToRestart(restart_index_);
+    // Walk forward to the entry just before `original`.
+    while (ParseNextKey() && next_ < original) {
+    }
+  }
+
+ private:
+  void Invalidate() {
+    current_ = end_;
+    restart_index_ = b_->num_restarts();
+  }
+
+  void Corrupt(uint32_t off) {
+    status_ = CorruptionError("row block", off, "malformed entry");
+    Invalidate();
+  }
+
+  void SeekToRestart(uint32_t index) {
+    key_.clear();
+    restart_index_ = index;
+    next_ = b_->restart(index);
+  }
+
+  bool ParseNextKey() {
+    current_ = next_;
+    if (current_ >= end_) {
+      Invalidate();
+      return false;
+    }
+    Entry e;
+    if (!ParseEntry(b_->base(), current_, end_, &e) || e.shared > key_.size()) {
+      Corrupt(current_);
+      return false;
+    }
+    key_.resize(e.shared);
+    key_.append(e.key_delta, e.unshared);
+    if (key_.size() < kInternalKeyTrailer) {
+      Corrupt(current_);
+      return false;
+    }
+    value_ = std::string_view(e.value, e.value_len);
+    expire_at_ = e.has_expiry
+                     ? static_cast<int64_t>(
+                           static_cast<uint64_t>(ExtractTimestamp(key_)) +
+                           static_cast<uint64_t>(e.expire_delta))
+                     : kNeverExpires;
+    next_ = e.next;
+    while (restart_index_ + 1 < b_->num_restarts() &&
+           b_->restart(restart_index_ + 1) <= current_) {
+      restart_index_++;
+    }
+    return true;
+  }
+
+  const RowBlock* b_;
+  const uint32_t end_;
+  uint32_t current_;  // offset of the current entry; end_ when invalid
+  uint32_t next_ = 0;
+  uint32_t restart_index_;
+  std::string key_;
+  std::string_view value_;
+  int64_t expire_at_ = kNeverExpires;
+  absl::Status status_;
+};
+
+std::unique_ptr<InternalIterator> RowBlock::NewIterator() const {
+  return std::make_unique<RowBlockIterator>(this);
+}
+
+}  // namespace
+
+std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval) {
+  return std::make_unique<RowBlockBuilder>(restart_interval);
+}
+
+absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
+                                                      uint32_t count,
+                                                      std::string_view where) {
+  auto corrupt = [&](uint64_t off, std::string_view what) {
+    return CorruptionError(where, off, what);
+  };
+  if (payload.size() < 4 || payload.size() > UINT32_MAX) {
+    return corrupt(0, "row block has a bad size");
+  }
+  const uint32_t size = static_cast<uint32_t>(payload.size());
+  const uint32_t num_restarts = DecodeFixed32(payload.data() + size - 4);
+  if (num_restarts > (size - 4) / 4) {
+    return corrupt(size - 4, "restart count exceeds the block");
+  }
+  const uint32_t entries_end = size - 4 - 4 * num_restarts;
+  if ((count == 0) != (num_restarts == 0) || num_restarts > count) {
+    return corrupt(size - 4, "restart count does not fit the record count");
+  }
+  const char* base = payload.data();
+  auto restart = [&](uint32_t i) {
+    return DecodeFixed32(base + entries_end + 4 * i);
+  };
+  if (num_restarts > 0 && restart(0) != 0) {
+    return corrupt(entries_end, "first restart is not at offset 0");
+  }
+  // One pass over every entry, so iterators never meet a surprise.
+  uint32_t off = 0, next_restart = 0, seen = 0;
+  uint64_t prev_len = 0;
+  while (off < entries_end) {
+    Entry e;
+    if (!ParseEntry(base, off, entries_end, &e)) {
+      return corrupt(off, "entry overruns the block");
+    }
+    bool at_restart =
+        next_restart < num_restarts && restart(next_restart) == off;
+    if (next_restart < num_restarts && restart(next_restart) < off) {
+      return corrupt(entries_end + 4 * next_restart,
+                     "restart point not on an entry boundary");
+    }
+    if (at_restart) next_restart++;
+    if ((at_restart && e.shared != 0) || e.shared > prev_len) {
+      return corrupt(off, "bad shared key length");
+    }
+    prev_len = uint64_t{e.shared} + e.unshared;
+    if (prev_len < kInternalKeyTrailer) return corrupt(off, "key too short");
+    if (++seen > count) return corrupt(off, "more entries than the header");
+    off = e.next;
+  }
+  if (next_restart != num_restarts) {
+    return corrupt(entries_end, "restart point past the entries");
+  }
+  if (seen != count) return corrupt(entries_end, "fewer entries than header");
+  return std::unique_ptr<Block>(
+      new RowBlock(std::move(payload), entries_end, num_restarts));
+}
+
+}  // namespace strata

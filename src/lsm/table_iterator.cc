@@ -1,0 +1,168 @@
+// The SST iterator: two levels (in-memory index -> data block) that steps
+// over blocks the index shows to be outside the read's time window or fully
+// expired, without reading them, in both directions and on every seek.
+// Skipped blocks hold nothing visible to the read (the DB still filters each
+// record), so skipping changes cost, never results.
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "lsm/dbformat.h"
+#include "lsm/table_reader.h"
+
+namespace strata {
+namespace {
+
+class TableIterator final : public InternalIterator {
+ public:
+  TableIterator(std::shared_ptr<const Table> table, ReadStats* stats,
+                const TableReadOptions& options)
+      : table_(std::move(table)),
+        index_(table_->index()),
+        stats_(stats),
+        options_(options) {}
+
+  bool Valid() const override { return iter_ != nullptr && iter_->Valid(); }
+  std::string_view key() const override { return iter_->key(); }
+  std::string_view value() const override { return iter_->value(); }
+  int64_t expire_at() const override { return iter_->expire_at(); }
+  absl::Status status() const override { return status_; }
+
+  void SeekToFirst() override {
+    status_ = absl::OkStatus();
+    Forward(0, nullptr);
+  }
+
+  void SeekToLast() override {
+    status_ = absl::OkStatus();
+    Backward(index_.size(), nullptr);
+  }
+
+  void Seek(std::string_view target) override {
+    status_ = absl::OkStatus();
+    // First block whose last key >= target.
+    auto it = std::lower_bound(index_.begin(), index_.end(), target,
+                               [](const IndexEntry& e, std::string_view k) {
+                                 return CompareInternalKeys(e.last_key, k) < 0;
+                               });
+    Forward(it - index_.begin(), &target);
+  }
+
+  void SeekForPrev(std::string_view target) override {
+    status_ = absl::OkStatus();
+    // Last block whose first key <= target.
+    auto it = std::upper_bound(index_.begin(), index_.end(), target,
+                               [](std::string_view k, const IndexEntry& e) {
+                                 return CompareInternalKeys(k, e.first_key) < 0;
+                               });
+    Backward(it - index_.begin(), &target);
+  }
+
+  void Next() override {
+    iter_->Next();
+    if (!Settled()) Forward(block_ + 1, nullptr);
+  }
+
+  void Prev() override {
+    iter_->Prev();
+    if (!Settled()) Backward(block_, nullptr);
+  }
+
+ private:
+  // True if the read cannot see anything in block i; counts the skip.
+  bool Skip(size_t i) {
+    const IndexEntry& e = index_[i];
+    bool before = e.max_ts < options_.t0;
+    bool after = options_.t1 != kMaxTimestamp && e.min_ts >= options_.t1;
+    if (before || after) {
+      if (stats_ != nullptr) ReadStats::Bump(stats_->blocks_skipped_time);
+      return true;
+    }
+    if (e.max_expire_at <= options_.now) {
+      if (stats_ != nullptr) ReadStats::Bump(stats_->blocks_skipped_expired);
+      return true;
+    }
+    return false;
+  }
+
+  bool Load(size_t i) {
+    iter_.reset();
+    absl::StatusOr<std::shared_ptr<const Block>> b =
+        table_->ReadDataBlock(i, options_.fill_cache);
+    if (!b.ok()) {
+      status_ = b.status();
+      block_data_.reset();
+      return false;
+    }
+    block_data_ = std::move(*b);
+    block_ = i;
+    iter_ = block_data_->NewIterator();
+    return true;
+  }
+
+  // After moving the block iterator: true if positioned; records an error.
+  bool Settled() {
+    if (iter_->Valid()) return true;
+    if (!iter_->status().ok()) {
+      status_ = iter_->status();
+      Clear();
+      return true;  // stop: an error ends the iteration
+    }
+    return false;
+  }
+
+  void Clear() {
+    iter_.reset();
+    block_data_.reset();
+  }
+
+  // Positions at the first visible entry of blocks [i, n) (at or after
+  // *target within block i when target is set).
+  void Forward(size_t i, const std::string_view* target) {
+    for (; i < index_.size(); i++, target = nullptr) {
+      if (Skip(i)) continue;
+      if (!Load(i)) return;
+      if (target != nullptr) {
+        iter_->Seek(*target);
+      } else {
+        iter_->SeekToFirst();
+      }
+      if (Settled()) return;
+    }
+    Clear();
+  }
+
+  // Positions at the last visible entry of blocks [0, end) (at or before
+  // *target within block end - 1 when target is set).
+  void Backward(size_t end, const std::string_view* target) {
+    for (size_t i = end; i-- > 0; target = nullptr) {
+      if (Skip(i)) continue;
+      if (!Load(i)) return;
+      if (target != nullptr) {
+        iter_->SeekForPrev(*target);
+      } else {
+        iter_->SeekToLast();
+      }
+      if (Settled()) return;
+    }
+    Clear();
+  }
+
+  const std::shared_ptr<const Table> table_;
+  const std::vector<IndexEntry>& index_;
+  ReadStats* const stats_;
+  const TableReadOptions options_;
+  size_t block_ = 0;  // index of the loaded block
+  std::shared_ptr<const Block> block_data_;
+  std::unique_ptr<InternalIterator> iter_;
+  absl::Status status_;
+};
+
+}  // namespace
+
+std::unique_ptr<InternalIterator> Table::NewIterator(
+    const TableReadOptions& options) const {
+  return std::make_unique<TableIterator>(shared_from_this(), stats_, options);
+}
+
+}  // namespace strata

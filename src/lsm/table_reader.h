@@ -1,0 +1,114 @@
+// Table: an open, immutable SST (schema/sst.md). Open() verifies the footer
+// and loads the index, filter, properties and range tombstones into memory;
+// data blocks are read on demand, through the block cache, and are skipped
+// unread when their index entry shows they lie outside a read's time window
+// or have entirely expired. Thread-safe.
+#ifndef STRATA_LSM_TABLE_READER_H_
+#define STRATA_LSM_TABLE_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "lsm/block.h"
+#include "lsm/block_cache.h"
+#include "lsm/format.h"
+#include "lsm/internal_iterator.h"
+#include "lsm/range_tombstone.h"
+#include "lsm/read_stats.h"
+#include "strata/env.h"
+#include "strata/types.h"
+
+namespace strata {
+
+struct TableReadOptions {
+  // Blocks are always checksummed when read from disk (a cached block was
+  // checked when it entered the cache); kept for parity with ReadOptions.
+  bool verify_checksums = true;
+  // Insert blocks read from disk into the cache (lookups happen anyway).
+  bool fill_cache = true;
+  // Skip blocks whose [min_ts, max_ts] misses [t0, t1). t1 == kMaxTimestamp
+  // means "no upper bound" (it includes ts == kMaxTimestamp).
+  Timestamp t0 = kMinTimestamp;
+  Timestamp t1 = kMaxTimestamp;
+  // Skip blocks whose max_expire_at <= now (every record in them expired).
+  int64_t now = kMinTimestamp;
+};
+
+class Table : public std::enable_shared_from_this<Table> {
+ public:
+  // Takes the file. cache and stats may be null and must outlive the Table.
+  // DataLoss (naming file and offset) for a damaged file;
+  // FailedPrecondition for a file written by a newer format version.
+  static absl::StatusOr<std::shared_ptr<Table>> Open(
+      std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
+      std::string file_name, uint64_t file_number, BlockCache* cache,
+      ReadStats* stats);
+
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  ~Table();
+
+  const TableProperties& properties() const { return props_; }
+  const std::vector<RangeTombstone>& range_tombstones() const {
+    return tombstones_;
+  }
+  const std::string& file_name() const { return file_name_; }
+  uint64_t file_number() const { return file_number_; }
+  uint64_t file_size() const { return file_size_; }
+
+  // Bloom filter check; false means the file holds no record of user_key.
+  // Bumps bloom_checks, and bloom_useful when it answers false.
+  bool KeyMayMatch(std::string_view user_key) const;
+
+  // Iterates every entry (puts and point tombstones), skipping whole blocks
+  // per options. The iterator keeps the Table alive.
+  std::unique_ptr<InternalIterator> NewIterator(
+      const TableReadOptions& options) const;
+
+  // Reads every data block from disk (bypassing the cache) and checks its
+  // checksum, encoding, entry order and that its contents match the index.
+  absl::Status VerifyAllBlocks() const;
+
+  // Approximate file offset where internal_key's data would start.
+  uint64_t ApproximateOffsetOf(std::string_view internal_key) const;
+
+  // For the table iterator and inspection tools: the in-memory index, and
+  // the data block it names at position i (from the cache or disk; bumps
+  // blocks_read and the cache counters).
+  const std::vector<IndexEntry>& index() const { return index_; }
+  absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
+      size_t i, bool fill_cache) const;
+
+ private:
+  Table(std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
+        std::string file_name, uint64_t file_number, BlockCache* cache,
+        ReadStats* stats);
+
+  absl::Status LoadMetaBlocks(const Footer& footer);
+  absl::Status LoadIndex(const BlockHandle& handle, uint64_t data_end);
+  // Reads block i from disk, checks it against its index entry, decodes it.
+  absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlockFromFile(
+      size_t i) const;
+
+  const std::unique_ptr<RandomAccessFile> file_;
+  const uint64_t file_size_;
+  const std::string file_name_;
+  const uint64_t file_number_;
+  BlockCache* const cache_;
+  ReadStats* const stats_;
+
+  uint64_t data_end_ = 0;  // first byte after the data blocks
+  TableProperties props_;
+  std::vector<IndexEntry> index_;
+  std::string filter_;
+  std::vector<RangeTombstone> tombstones_;
+};
+
+}  // namespace strata
+
+#endif  // STRATA_LSM_TABLE_READER_H_

@@ -1,0 +1,215 @@
+// Block cache: LRU eviction within the byte budget, hit/miss counting,
+// replacement, EraseFile, concurrent use, and how tables use it (hits on
+// re-reads, fill_cache=false, blocks outliving eviction).
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "lsm/block_cache.h"
+#include "table_test_util.h"
+#include "util/random.h"
+
+namespace strata {
+namespace {
+
+class FakeBlock final : public Block {
+ public:
+  explicit FakeBlock(size_t usage) : usage_(usage) {}
+  size_t MemoryUsage() const override { return usage_; }
+  std::unique_ptr<InternalIterator> NewIterator() const override {
+    return NewEmptyIterator();
+  }
+
+ private:
+  size_t usage_;
+};
+
+std::shared_ptr<const Block> Fake(size_t usage) {
+  return std::make_shared<FakeBlock>(usage);
+}
+
+TEST(BlockCache, LookupFindsWhatWasInserted) {
+  BlockCache cache(1 << 20);
+  auto b = Fake(100);
+  EXPECT_EQ(cache.Lookup(1, 0), nullptr);
+  cache.Insert(1, 0, b);
+  EXPECT_EQ(cache.Lookup(1, 0), b);
+  EXPECT_EQ(cache.Lookup(1, 1), nullptr);  // other offset
+  EXPECT_EQ(cache.Lookup(2, 0), nullptr);  // other file
+  EXPECT_EQ(cache.hits(), 1u);
+  EXPECT_EQ(cache.misses(), 3u);
+  EXPECT_EQ(cache.charge(), 100u);
+}
+
+TEST(BlockCache, ReplacingAKeyKeepsTheChargeRight) {
+  BlockCache cache(1 << 20);
+  cache.Insert(1, 0, Fake(100));
+  auto b = Fake(300);
+  cache.Insert(1, 0, b);
+  EXPECT_EQ(cache.charge(), 300u);
+  EXPECT_EQ(cache.Lookup(1, 0), b);
+}
+
+TEST(BlockCache, ChargeStaysWithinCapacityAndRecentBlocksSurvive) {
+  const size_t kCapacity = 16 * 1000;  // 1000 bytes per shard
+  BlockCache cache(kCapacity);
+  auto hot = Fake(100);
+  cache.Insert(7, 7, hot);
+  for (uint64_t i = 0; i < 2000; i++) {
+    cache.Insert(1, i, Fake(100));
+    ASSERT_LE(cache.charge(), kCapacity);
+    // Touching the hot block keeps it most recently used in its shard.
+    ASSERT_EQ(cache.Lookup(7, 7), hot) << i;
+  }
+  // The oldest blocks are gone, the newest are mostly there.
+  int old_present = 0, new_present = 0;
+  for (uint64_t i = 0; i < 100; i++) {
+    old_present += cache.Lookup(1, i) != nullptr;
+    new_present += cache.Lookup(1, 1999 - i) != nullptr;
+  }
+  EXPECT_EQ(old_present, 0);
+  EXPECT_GT(new_present, 50);
+  EXPECT_GT(cache.charge(), kCapacity / 2);
+}
+
+TEST(BlockCache, BlocksLargerThanAShardAreNotCached) {
+  BlockCache cache(16 * 1000);
+  cache.Insert(1, 0, Fake(1001));
+  EXPECT_EQ(cache.Lookup(1, 0), nullptr);
+  EXPECT_EQ(cache.charge(), 0u);
+  BlockCache none(0);
+  none.Insert(1, 0, Fake(1));
+  EXPECT_EQ(none.Lookup(1, 0), nullptr);
+}
+
+TEST(BlockCache, EraseFileDropsOnlyThatFile) {
+  BlockCache cache(1 << 20);
+  for (uint64_t i = 0; i < 50; i++) {
+    cache.Insert(1, i, Fake(10));
+    cache.Insert(2, i, Fake(20));
+  }
+  EXPECT_EQ(cache.charge(), 1500u);
+  cache.EraseFile(1);
+  EXPECT_EQ(cache.charge(), 1000u);
+  for (uint64_t i = 0; i < 50; i++) {
+    EXPECT_EQ(cache.Lookup(1, i), nullptr);
+    EXPECT_NE(cache.Lookup(2, i), nullptr);
+  }
+}
+
+TEST(BlockCache, EvictedBlocksStayAliveWhileUsed) {
+  BlockCache cache(16 * 100);
+  cache.Insert(1, 0, Fake(100));
+  std::shared_ptr<const Block> held = cache.Lookup(1, 0);
+  ASSERT_NE(held, nullptr);
+  cache.EraseFile(1);
+  EXPECT_EQ(cache.Lookup(1, 0), nullptr);
+  EXPECT_EQ(held->MemoryUsage(), 100u);  // still valid (ASan would object)
+}
+
+TEST(BlockCache, ConcurrentUseKeepsTheBudget) {
+  const size_t kCapacity = 16 * 4096;
+  BlockCache cache(kCapacity);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([&cache, t] {
+      Random rnd(t + 1);
+      for (int i = 0; i < 20000; i++) {
+        uint64_t file = rnd.Uniform(4), off = rnd.Uniform(500);
+        if (rnd.OneIn(3)) {
+          cache.Insert(file, off, Fake(64 + rnd.Uniform(512)));
+        } else if (rnd.OneIn(500)) {
+          cache.EraseFile(file);
+        } else {
+          auto b = cache.Lookup(file, off);
+          if (b != nullptr) {
+            ASSERT_GE(b->MemoryUsage(), 64u);
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_LE(cache.charge(), kCapacity);
+  EXPECT_GT(cache.hits() + cache.misses(), 0u);
+}
+
+class TableWithCache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ref_ = RandomEntries(5, 3000);
+    TableBuildOptions opt;
+    opt.block_size = 1024;
+    file_ = BuildTable(opt, ref_);
+  }
+  std::vector<TestEntry> ref_;
+  std::string file_;
+};
+
+TEST_F(TableWithCache, SecondReadHitsEveryBlock) {
+  BlockCache cache(64 << 20);
+  ReadStats stats;
+  std::atomic<int> reads{0};
+  auto t = OpenTable(file_, &cache, &stats, 3, &reads);
+  ASSERT_TRUE(t.ok());
+  const uint64_t blocks = (*t)->index().size();
+  reads = 0;
+  EXPECT_EQ(ReadAll((*t)->NewIterator(TableReadOptions()).get()).size(),
+            ref_.size());
+  EXPECT_EQ(stats.block_cache_misses.load(), blocks);
+  EXPECT_EQ(stats.block_cache_hits.load(), 0u);
+  EXPECT_EQ(reads.load(), static_cast<int>(blocks));
+  EXPECT_GT(cache.charge(), file_.size() / 2);
+
+  EXPECT_EQ(ReadAll((*t)->NewIterator(TableReadOptions()).get()).size(),
+            ref_.size());
+  EXPECT_EQ(stats.block_cache_hits.load(), blocks);
+  EXPECT_EQ(stats.block_cache_misses.load(), blocks);
+  EXPECT_EQ(stats.blocks_read.load(), 2 * blocks);
+  EXPECT_EQ(reads.load(), static_cast<int>(blocks)) << "no new file reads";
+
+  // Another file number never sees this table's blocks.
+  ReadStats other_stats;
+  auto other = OpenTable(file_, &cache, &other_stats, 4);
+  ASSERT_TRUE(other.ok());
+  ReadAll((*other)->NewIterator(TableReadOptions()).get());
+  EXPECT_EQ(other_stats.block_cache_hits.load(), 0u);
+}
+
+TEST_F(TableWithCache, FillCacheFalseLooksUpButDoesNotInsert) {
+  BlockCache cache(64 << 20);
+  ReadStats stats;
+  auto t = OpenTable(file_, &cache, &stats, 3);
+  ASSERT_TRUE(t.ok());
+  const uint64_t blocks = (*t)->index().size();
+  TableReadOptions no_fill;
+  no_fill.fill_cache = false;
+  for (int pass = 0; pass < 2; pass++) {
+    EXPECT_EQ(ReadAll((*t)->NewIterator(no_fill).get()).size(), ref_.size());
+  }
+  EXPECT_EQ(cache.charge(), 0u);
+  EXPECT_EQ(stats.block_cache_misses.load(), 2 * blocks);
+  EXPECT_EQ(stats.block_cache_hits.load(), 0u);
+
+  // Blocks cached by a filling read are then found by non-filling reads.
+  ReadAll((*t)->NewIterator(TableReadOptions()).get());
+  ReadAll((*t)->NewIterator(no_fill).get());
+  EXPECT_EQ(stats.block_cache_hits.load(), blocks);
+}
+
+TEST_F(TableWithCache, SmallCacheEvictsButReadsStayCorrect) {
+  BlockCache cache(16 * 2048);  // about one block per shard
+  ReadStats stats;
+  auto t = OpenTable(file_, &cache, &stats, 3);
+  ASSERT_TRUE(t.ok());
+  for (int pass = 0; pass < 3; pass++) {
+    auto it = (*t)->NewIterator(TableReadOptions());
+    CheckIterator(ref_, it.get(), pass, 31, 200);
+  }
+  EXPECT_LE(cache.charge(), 16u * 2048);
+  EXPECT_GT(stats.block_cache_misses.load(), (*t)->index().size());
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,328 @@
+// Table builder + reader: round trips against a sorted reference under
+// every iterator operation for a table of configurations, properties,
+// bloom checks, range tombstones, format-version and misuse errors.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "table_test_util.h"
+
+namespace strata {
+namespace {
+
+struct Config {
+  const char* name;
+  BlockEncodingChoice encoding;
+  bool compression;
+  size_t block_size;
+  bool use_cache;
+};
+
+class TableRoundTrip : public ::testing::TestWithParam<Config> {};
+
+TEST_P(TableRoundTrip, FiftyThousandEntriesMatchTheReference) {
+  const Config& c = GetParam();
+  std::vector<TestEntry> ref = RandomEntries(42, 50000);
+  ASSERT_GT(ref.size(), 49000u);
+  TableBuildOptions opt;
+  opt.encoding = c.encoding;
+  opt.compression = c.compression;
+  opt.block_size = c.block_size;
+  TableProperties built;
+  std::string file = BuildTable(opt, ref, {}, &built);
+
+  BlockCache cache(8 << 20);
+  ReadStats stats;
+  auto table = OpenTable(file, c.use_cache ? &cache : nullptr, &stats);
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ((*table)->properties(), built);
+  EXPECT_EQ((*table)->properties().num_records, ref.size());
+  EXPECT_GT((*table)->properties().num_data_blocks, 10u);
+  EXPECT_EQ((*table)->index().size(), (*table)->properties().num_data_blocks);
+
+  auto it = (*table)->NewIterator(TableReadOptions());
+  CheckIterator(ref, it.get(), /*seed=*/7, /*stride=*/97,
+                /*random_seeks=*/3000);
+  EXPECT_TRUE((*table)->VerifyAllBlocks().ok());
+  if (c.use_cache) {
+    EXPECT_GT(stats.block_cache_hits.load(), 0u);
+    EXPECT_GT(cache.charge(), 0u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Configs, TableRoundTrip,
+    ::testing::Values(Config{"AutoLz4Cached", BlockEncodingChoice::kAuto, true,
+                             16 << 10, true},
+                      Config{"RowRawUncached", BlockEncodingChoice::kRow, false,
+                             16 << 10, false},
+                      Config{"RowSmallBlocks", BlockEncodingChoice::kRow, true,
+                             1 << 10, true},
+                      Config{"ColumnarOrFallback",
+                             BlockEncodingChoice::kColumnar, true, 16 << 10,
+                             true}),
+    [](const ::testing::TestParamInfo<Config>& info) {
+      return std::string(info.param.name);
+    });
+
+TEST(Table, PropertiesDescribeTheFile) {
+  std::vector<TestEntry> entries = {
+      {IKey("a", 10, 5), 1000, "v1"},
+      {IKey("a", 20, 7, ValueKind::kDelete), 15, ""},  // counts as never
+      {IKey("b", -3, 2), 500, "value"},
+      {IKey("c", 40, 9), kNeverExpires, "xyz"},
+  };
+  std::vector<RangeTombstone> tombstones = {
+      {"p", "q", 0, 100, 12}, {"r", "", kMinTimestamp, kMaxTimestamp, 1}};
+  TableBuildOptions opt;
+  opt.window_id = 19000;
+  opt.creation_time = 123456789;
+  std::string file = BuildTable(opt, entries, tombstones);
+  auto table = OpenTable(file);
+  ASSERT_TRUE(table.ok()) << table.status();
+  const TableProperties& p = (*table)->properties();
+  EXPECT_EQ(p.smallest_key, entries.front().key);
+  EXPECT_EQ(p.largest_key, entries.back().key);
+  EXPECT_EQ(p.min_ts, -3);
+  EXPECT_EQ(p.max_ts, 40);
+  EXPECT_EQ(p.min_expire_at, 500);
+  EXPECT_EQ(p.max_expire_at, kNeverExpires);
+  EXPECT_EQ(p.num_records, 4u);
+  EXPECT_EQ(p.num_puts, 3u);
+  EXPECT_EQ(p.num_point_deletes, 1u);
+  EXPECT_EQ(p.num_range_tombstones, 2u);
+  EXPECT_EQ(p.num_data_blocks, 1u);
+  EXPECT_EQ(p.raw_key_bytes, 4 * (1 + kInternalKeyTrailer));
+  EXPECT_EQ(p.raw_value_bytes, 10u);
+  EXPECT_EQ(p.stored_data_bytes, (*table)->index()[0].handle.size);
+  EXPECT_EQ(p.min_seq, 1u);
+  EXPECT_EQ(p.max_seq, 12u);
+  EXPECT_EQ(p.window_id, 19000);
+  EXPECT_EQ(p.creation_time, 123456789);
+
+  const auto& rts = (*table)->range_tombstones();
+  ASSERT_EQ(rts.size(), 2u);
+  EXPECT_EQ(rts[0].begin, "p");
+  EXPECT_EQ(rts[0].end, "q");
+  EXPECT_EQ(rts[0].t1, 100);
+  EXPECT_EQ(rts[0].seq, 12u);
+  EXPECT_EQ(rts[1].end, "");
+  EXPECT_EQ(rts[1].t0, kMinTimestamp);
+}
+
+TEST(Table, MaxExpireIsExactWithoutRangeTombstones) {
+  std::vector<TestEntry> entries = {{IKey("a", 1), 100, "v"},
+                                    {IKey("b", 2), 300, "v"}};
+  auto table = OpenTable(BuildTable(TableBuildOptions(), entries));
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ((*table)->properties().min_expire_at, 100);
+  EXPECT_EQ((*table)->properties().max_expire_at, 300);
+  EXPECT_EQ((*table)->index()[0].max_expire_at, 300);
+}
+
+TEST(Table, EmptyTableOpensAndIteratesNothing) {
+  std::string file = BuildTable(TableBuildOptions(), {});
+  auto table = OpenTable(file);
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ((*table)->properties().num_records, 0u);
+  EXPECT_EQ((*table)->properties().num_data_blocks, 0u);
+  EXPECT_GT((*table)->properties().min_ts, (*table)->properties().max_ts);
+  auto it = (*table)->NewIterator(TableReadOptions());
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
+  it->SeekToLast();
+  EXPECT_FALSE(it->Valid());
+  it->Seek(IKey("a", 0));
+  EXPECT_FALSE(it->Valid());
+  EXPECT_TRUE(it->status().ok());
+  EXPECT_FALSE((*table)->KeyMayMatch("a"));
+  EXPECT_EQ((*table)->ApproximateOffsetOf(IKey("a", 0)), 0u);
+}
+
+TEST(Table, BloomFilterAnswersForUserKeys) {
+  std::vector<TestEntry> entries;
+  for (int i = 0; i < 2000; i++) {
+    for (int ts = 0; ts < 3; ts++) {
+      entries.push_back({IKey(absl::StrFormat("key%05d", i * 2), ts), 0, "v"});
+    }
+  }
+  ReadStats stats;
+  auto table =
+      OpenTable(BuildTable(TableBuildOptions(), entries), nullptr, &stats);
+  ASSERT_TRUE(table.ok());
+  for (int i = 0; i < 2000; i++) {
+    ASSERT_TRUE((*table)->KeyMayMatch(absl::StrFormat("key%05d", i * 2)));
+  }
+  EXPECT_EQ(stats.bloom_useful.load(), 0u);
+  int may = 0;
+  for (int i = 0; i < 2000; i++) {
+    if ((*table)->KeyMayMatch(absl::StrFormat("key%05d", i * 2 + 1))) may++;
+  }
+  EXPECT_LT(may, 60);  // ~1% expected
+  EXPECT_EQ(stats.bloom_checks.load(), 4000u);
+  EXPECT_EQ(stats.bloom_useful.load(), 2000u - may);
+}
+
+TEST(Table, NoFilterWhenBitsPerKeyIsZero) {
+  TableBuildOptions opt;
+  opt.bloom_bits_per_key = 0;
+  auto table = OpenTable(BuildTable(opt, {{IKey("a", 1), 0, "v"}}));
+  ASSERT_TRUE(table.ok());
+  EXPECT_TRUE((*table)->KeyMayMatch("a"));
+  EXPECT_TRUE((*table)->KeyMayMatch("zzz"));
+}
+
+TEST(Table, ApproximateOffsetGrowsWithTheKey) {
+  std::vector<TestEntry> ref = RandomEntries(11, 5000);
+  TableBuildOptions opt;
+  opt.block_size = 1024;
+  std::string file = BuildTable(opt, ref);
+  auto table = OpenTable(file);
+  ASSERT_TRUE(table.ok());
+  uint64_t prev = 0;
+  for (size_t i = 0; i < ref.size(); i += 50) {
+    uint64_t off = (*table)->ApproximateOffsetOf(ref[i].key);
+    EXPECT_GE(off, prev);
+    prev = off;
+  }
+  EXPECT_GT(prev, file.size() / 2);
+  EXPECT_EQ((*table)->ApproximateOffsetOf(IKey("\xff\xff", 0)),
+            (*table)->properties().stored_data_bytes);
+}
+
+TEST(Table, NewerFormatVersionIsAClearError) {
+  std::string file = BuildTable(TableBuildOptions(), {{IKey("a", 1), 0, "v"}});
+  Footer footer;
+  std::string_view tail(file.data() + file.size() - kFooterSize, kFooterSize);
+  ASSERT_TRUE(DecodeFooter(tail, "t", file.size(), &footer).ok());
+  footer.format_version = 7;
+  std::string newer = file.substr(0, file.size() - kFooterSize);
+  EncodeFooter(footer, &newer);
+  auto table = OpenTable(newer);
+  ASSERT_FALSE(table.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(table.status())) << table.status();
+  EXPECT_NE(std::string(table.status().message())
+                .find("written by a newer Strata: format version 7 > 1"),
+            std::string::npos)
+      << table.status();
+}
+
+TEST(Table, NotAnSstIsDataLoss) {
+  auto table = OpenTable(std::string(4096, 'x'));
+  ASSERT_FALSE(table.ok());
+  EXPECT_TRUE(absl::IsDataLoss(table.status()));
+  EXPECT_NE(std::string(table.status().message()).find("test.sst"),
+            std::string::npos);
+}
+
+TEST(TableBuilder, RejectsOutOfOrderAndMalformedKeys) {
+  struct Case {
+    const char* name;
+    std::vector<std::string> keys;
+  };
+  const Case cases[] = {
+      {"descending", {IKey("b", 1), IKey("a", 1)}},
+      {"duplicate", {IKey("a", 1), IKey("a", 1)}},
+      {"older seq after newer ts", {IKey("a", 2), IKey("a", 1)}},
+      {"too short", {"short"}},
+      {"bad kind", {IKey("a", 1).substr(0, 16) + std::string(7, '\xff') + "x"}},
+  };
+  for (const Case& c : cases) {
+    StringSink sink;
+    TableBuilder b(TableBuildOptions(), &sink, "bad.sst");
+    for (const std::string& k : c.keys) b.Add(k, kNeverExpires, "v");
+    EXPECT_TRUE(absl::IsInvalidArgument(b.status())) << c.name;
+    EXPECT_TRUE(absl::IsInvalidArgument(b.Finish())) << c.name;
+  }
+}
+
+TEST(TableBuilder, CountsAndSizes) {
+  std::vector<TestEntry> ref = RandomEntries(12, 3000);
+  StringSink sink;
+  TableBuildOptions opt;
+  opt.block_size = 2048;
+  TableBuilder b(opt, &sink, "t.sst");
+  for (const TestEntry& e : ref) b.Add(e.key, e.expire_at, e.value);
+  EXPECT_EQ(b.NumEntries(), ref.size());
+  EXPECT_GT(b.FileSize(), 0u);  // full blocks were written already
+  EXPECT_LT(b.FileSize(), sink.contents().size() + 1);
+  ASSERT_TRUE(b.Finish().ok());
+  EXPECT_EQ(b.FileSize(), sink.contents().size());
+  EXPECT_FALSE(b.Finish().ok());  // twice
+}
+
+TEST(TableBuilder, AbandonWritesNothingMore) {
+  StringSink sink;
+  TableBuilder b(TableBuildOptions(), &sink, "t.sst");
+  b.Add(IKey("a", 1), kNeverExpires, "v");
+  b.Abandon();
+  EXPECT_FALSE(b.Finish().ok());
+  EXPECT_TRUE(sink.contents().empty());
+}
+
+TEST(TableBuilder, RowBlocksAreCutAtBlockSize) {
+  // 1000 distinct keys, one version each: never time-series shaped.
+  std::vector<TestEntry> entries;
+  for (int i = 0; i < 1000; i++) {
+    entries.push_back({IKey(absl::StrFormat("k%04d", i), 0), kNeverExpires,
+                       std::string(100, 'v')});
+  }
+  TableBuildOptions opt;
+  opt.block_size = 4096;
+  opt.compression = false;
+  std::string file = BuildTable(opt, entries);
+  auto table = OpenTable(file);
+  ASSERT_TRUE(table.ok());
+  // Logical entry size 5 + 16 + 100 + 8 = 129 bytes: 32 per 4 KiB block.
+  EXPECT_EQ((*table)->properties().num_data_blocks, (1000 + 31) / 32);
+  EXPECT_EQ((*table)->index()[0].count, 32u);
+  EXPECT_EQ((*table)->properties().num_columnar_blocks, 0u);
+}
+
+TEST(TableBuilder, TimeSeriesBlocksGrowOnlyWithAColumnarCodec) {
+  // One series, many points: time-series shaped.
+  std::vector<TestEntry> entries;
+  for (int i = 0; i < 20000; i++) {
+    entries.push_back({IKey("cpu,host=a", i * 1000), kNeverExpires,
+                       std::string(8, static_cast<char>('0' + i % 10))});
+  }
+  TableBuildOptions opt;
+  opt.compression = false;
+  std::string file = BuildTable(opt, entries);
+  auto table = OpenTable(file);
+  ASSERT_TRUE(table.ok()) << table.status();
+  const TableProperties& p = (*table)->properties();
+  // Logical entry size 10 + 16 + 8 + 8 = 42 bytes.
+  if (NewColumnarBlockBuilder() == nullptr) {
+    EXPECT_EQ(p.num_columnar_blocks, 0u);
+    const uint64_t per_block = (16384 + 41) / 42;  // 391
+    EXPECT_EQ((*table)->index()[0].count, per_block);
+    EXPECT_EQ(p.num_data_blocks, (20000 + per_block - 1) / per_block);
+  } else {
+    EXPECT_EQ(p.num_columnar_blocks, p.num_data_blocks);
+    // Cut at 128 KiB logical (3121 entries) before 8192 entries.
+    EXPECT_EQ((*table)->index()[0].count, (128u << 10) / 42 + 1);
+  }
+  auto it = (*table)->NewIterator(TableReadOptions());
+  absl::Status s;
+  std::vector<TestEntry> got = ReadAll(it.get(), &s);
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_EQ(got.size(), entries.size());
+  for (size_t i = 0; i < got.size(); i++) {
+    ASSERT_TRUE(SameEntry(got[i], entries[i])) << i;
+  }
+}
+
+TEST(TableIterator, KeepsTheTableAlive) {
+  std::vector<TestEntry> ref = RandomEntries(13, 500);
+  auto table = OpenTable(BuildTable(TableBuildOptions(), ref));
+  ASSERT_TRUE(table.ok());
+  auto it = (*table)->NewIterator(TableReadOptions());
+  table->reset();
+  std::vector<TestEntry> got = ReadAll(it.get());
+  EXPECT_EQ(got.size(), ref.size());
+}
+
+}  // namespace
+}  // namespace strata
