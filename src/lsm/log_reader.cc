@@ -88,9 +88,10 @@ absl::Status LogReader::ReadHeader(std::string_view expected_magic,
                         expected_magic.size()));
   }
   header_read_ = true;
+  // Fill learns the real size if the file is shorter than declared.
+  Fill(std::min<uint64_t>(file_size_, log::kFileHeaderSize));
+  if (!status_.ok()) return status_;
   if (file_size_ < log::kFileHeaderSize) {
-    Fill(file_size_);
-    if (!status_.ok()) return status_;
     // A crash while the header was being written: what exists must agree
     // with the magic (or be never-written zeros).
     size_t n = buf_.size();
@@ -102,11 +103,6 @@ absl::Status LogReader::ReadHeader(std::string_view expected_magic,
     }
     status_ = CorruptionError(file_name_, 0, "bad magic in a truncated header");
     return status_;
-  }
-  if (!Fill(log::kFileHeaderSize)) {
-    if (!status_.ok()) return status_;
-    MarkTorn(0);  // the file was shorter than its declared size
-    return absl::OkStatus();
   }
   const char* h = At(0);
   if (AllZero(h, log::kFileHeaderSize)) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "env/fault_injection_env.h"
 #include "gtest/gtest.h"
 #include "lsm/log_format.h"
 #include "lsm/log_reader.h"
@@ -419,6 +420,13 @@ TEST(LogTest, DeclaredSizeBoundsTheRead) {
   r = ReadAll(b.bytes, false, log::kWalMagic, b.ends[1] + 5);
   EXPECT_TRUE(r.torn);
   EXPECT_EQ(r.torn_offset, b.ends[1]);
+  // A file cut inside its header while declared whole: a torn header, or
+  // corruption if the bytes there disagree with the magic.
+  r = ReadAll(b.bytes.substr(0, 10), false, log::kWalMagic, b.bytes.size());
+  EXPECT_TRUE(r.header.ok()) << r.header;
+  EXPECT_TRUE(r.torn);
+  r = ReadAll("STRATAMF", false, log::kWalMagic, b.bytes.size());
+  EXPECT_TRUE(absl::IsDataLoss(r.header)) << r.header;
 }
 
 TEST(LogTest, ReadErrorIsReported) {
@@ -436,6 +444,56 @@ TEST(LogTest, ReadRecordBeforeHeaderFails) {
   std::string scratch;
   EXPECT_FALSE(r.ReadRecord(&rec, &scratch));
   EXPECT_TRUE(absl::IsFailedPrecondition(r.status()));
+}
+
+// The same framing through real Envs: a memory env, and a power loss that
+// keeps only the synced prefix (a clean end, or a torn tail, never an
+// error).
+TEST(LogTest, ThroughEnvsAndPowerLoss) {
+  std::unique_ptr<Env> mem = NewMemEnv();
+  ASSERT_TRUE(mem->CreateDir("/db").ok());
+  FaultInjectionEnv env(mem.get());
+  const std::string path = "/db/000009.log";
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 8; ++i) payloads.push_back(Payload(100 * i, i));
+  {
+    auto file = env.NewWritableFile(path);
+    ASSERT_TRUE(file.ok()) << file.status();
+    LogWriter w(file->get());
+    ASSERT_TRUE(w.WriteHeader(log::kWalMagic, 9).ok());
+    for (int i = 0; i < 8; ++i) {
+      ASSERT_TRUE(w.AddRecord(payloads[i]).ok());
+      if (i == 4) {
+        ASSERT_TRUE((*file)->Sync().ok());
+      }
+    }
+    ASSERT_TRUE((*file)->Flush().ok());
+    ASSERT_TRUE(env.SyncDir("/db").ok());
+  }
+  auto read = [&](size_t want) {
+    auto size = env.GetFileSize(path);
+    ASSERT_TRUE(size.ok()) << size.status();
+    auto src = env.NewSequentialFile(path);
+    ASSERT_TRUE(src.ok()) << src.status();
+    LogReader r(std::move(*src), path, *size);
+    uint64_t number = 0;
+    ASSERT_TRUE(r.ReadHeader(log::kWalMagic, &number).ok());
+    EXPECT_EQ(number, 9u);
+    std::string_view rec;
+    std::string scratch;
+    size_t n = 0;
+    while (r.ReadRecord(&rec, &scratch)) {
+      ASSERT_LT(n, payloads.size());
+      EXPECT_EQ(rec, payloads[n]);
+      ++n;
+    }
+    EXPECT_TRUE(r.status().ok()) << r.status();
+    EXPECT_FALSE(r.torn_tail());
+    EXPECT_EQ(n, want);
+  };
+  read(8);
+  ASSERT_TRUE(env.SimulatePowerLoss().ok());
+  read(5);
 }
 
 // Random garbage and random damage to valid logs: never a crash or hang,
