@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -76,6 +77,12 @@ inline void WriteFile(Env* env, const std::string& path,
 inline std::string Contents(Env* env, const std::string& path) {
   auto s = ReadFileToString(env, path);
   return s.ok() ? *s : "<error: " + s.status().ToString() + ">";
+}
+
+// The file's size, or -1 if it cannot be read.
+inline int64_t SizeOf(Env* env, const std::string& path) {
+  auto size = env->GetFileSize(path);
+  return size.ok() ? static_cast<int64_t>(*size) : -1;
 }
 
 }  // namespace strata

@@ -343,12 +343,12 @@ TEST_P(FaultEnvTest, AbandonedWriterIsCutOff) {
   ASSERT_TRUE((*f)->Sync().ok());
   ASSERT_TRUE((*f)->Append(std::string(1000, 'b')).ok());  // buffered
   ASSERT_TRUE(env_.SimulatePowerLoss().ok());
-  EXPECT_EQ(*env_.GetFileSize(P("wal")), 70000u);
+  EXPECT_EQ(SizeOf(&env_, P("wal")), 70000);
   absl::Status s = (*f)->Append("c");
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
   EXPECT_TRUE(Contains(s, "power loss")) << s;
   f->reset();
-  EXPECT_EQ(*env_.GetFileSize(P("wal")), 70000u);
+  EXPECT_EQ(SizeOf(&env_, P("wal")), 70000);
 }
 
 // DropUnsyncedFileData truncates but leaves the namespace alone.
