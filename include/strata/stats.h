@@ -12,6 +12,8 @@ struct WindowStats {
   int64_t window_start = 0;  // ns; the window covers [start, start + width)
   uint64_t files = 0;
   uint64_t bytes = 0;
+  uint64_t records = 0;     // point records, tombstones included
+  uint64_t tombstones = 0;  // point deletes + range tombstones
 };
 
 struct Stats {

@@ -5,6 +5,7 @@
 // Add() only appends to per-column arrays and updates a running size
 // estimate; Finish() runs the codecs, trying every applicable one for the
 // integer and value columns and keeping the smallest.
+#include <cassert>
 #include <cstring>
 #include <span>
 #include <vector>
@@ -29,6 +30,7 @@ class ColumnarBlockBuilder final : public BlockBuilder {
 
   void Add(std::string_view internal_key, int64_t expire_at,
            std::string_view value) override {
+    assert(internal_key.size() >= kInternalKeyTrailer);
     std::string_view user = ExtractUserKey(internal_key);
     bool new_run = run_lens_.empty() || user != last_key();
     if (new_run) {

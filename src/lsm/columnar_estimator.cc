@@ -24,10 +24,16 @@ void FrameWidthEstimator::Add(int64_t residual) {
     any_ = true;
     first_ = residual;
   }
-  uint64_t u = static_cast<uint64_t>(residual);
-  uint64_t f = static_cast<uint64_t>(first_);
-  divisor_ = std::gcd(divisor_, residual >= first_ ? u - f : f - u);
-  uint64_t scaled = ZigZagEncode(residual) / std::max<uint64_t>(divisor_, 1);
+  // Once the divisor is 1 it stays 1; otherwise only a residual it does
+  // not divide needs a gcd.
+  if (divisor_ != 1 && residual != first_) {
+    uint64_t u = static_cast<uint64_t>(residual);
+    uint64_t f = static_cast<uint64_t>(first_);
+    uint64_t d = residual > first_ ? u - f : f - u;
+    if (divisor_ == 0 || d % divisor_ != 0) divisor_ = std::gcd(divisor_, d);
+  }
+  uint64_t scaled = ZigZagEncode(residual);
+  if (divisor_ > 1) scaled /= divisor_;
   max_width_ = std::max(max_width_, BitWidth(scaled));
   nonzero_ += residual != 0;
   if (++n_ == kColumnarFrameSize) {

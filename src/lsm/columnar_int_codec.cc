@@ -104,10 +104,13 @@ void EncodeFrame(const uint64_t* r, size_t m, uint64_t divisor,
   bool sparse_ok = true;
   for (size_t j = 0; j < m && sparse_ok; j++) {
     if (r[j] == common) continue;
-    __int128 d = static_cast<__int128>(static_cast<int64_t>(r[j])) -
-                 static_cast<int64_t>(common);
-    __int128 q = d / static_cast<__int128>(divisor);
-    sparse_ok = q >= INT64_MIN && q <= INT64_MAX && k < m / 2;
+    // The distance must fit int64 after division; give up on sparse for
+    // the rare frame where it does not.
+    int64_t d, q = 0;
+    sparse_ok = k < m / 2 && divisor <= INT64_MAX &&
+                !__builtin_sub_overflow(static_cast<int64_t>(r[j]),
+                                        static_cast<int64_t>(common), &d);
+    if (sparse_ok) q = divisor == 1 ? d : d / static_cast<int64_t>(divisor);
     exceptions[k] = ZigZagEncode(static_cast<int64_t>(q));
     sparse_width = std::max(sparse_width, BitWidth(exceptions[k++]));
   }

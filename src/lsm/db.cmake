@@ -1,5 +1,8 @@
 # The DB engine: version set, write path, flush, reads.
 add_library(strata_lsm STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/compaction_job.cc
+  ${CMAKE_CURRENT_LIST_DIR}/compaction_picker.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_compaction.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_flush.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_impl.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_iter.cc
@@ -8,6 +11,7 @@ add_library(strata_lsm STATIC
   ${CMAKE_CURRENT_LIST_DIR}/filename.cc
   ${CMAKE_CURRENT_LIST_DIR}/merging_iterator.cc
   ${CMAKE_CURRENT_LIST_DIR}/range_del.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_output.cc
   ${CMAKE_CURRENT_LIST_DIR}/stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/table_cache.cc
   ${CMAKE_CURRENT_LIST_DIR}/version.cc

@@ -6,71 +6,38 @@
 #include "lsm/db_impl.h"
 #include "lsm/dbformat.h"
 #include "lsm/filename.h"
-#include "lsm/table_builder.h"
+#include "lsm/sst_output.h"
 #include "util/errors.h"
 
 namespace strata {
-namespace {
-
-// Accumulates the manifest's view of one output file as entries are added.
-class OutputFile {
- public:
-  OutputFile(uint64_t number, int64_t window) {
-    meta_.number = number;
-    meta_.window_id = window;
-    meta_.level = 0;
-    meta_.min_expire = kNeverExpires;
-    meta_.max_expire = kMinTimestamp;
-    meta_.min_seq = kMaxSequenceNumber;
-    meta_.max_seq = 0;
-  }
-
-  void NotePoint(const ParsedInternalKey& ik, std::string_view ikey,
-                 int64_t expire_at, size_t value_size) {
-    if (meta_.num_records == 0) meta_.smallest.assign(ikey);
-    meta_.largest.assign(ikey);
-    meta_.num_records++;
-    if (ik.kind == ValueKind::kDelete) {
-      meta_.num_deletes++;
-      expire_at = kNeverExpires;  // tombstones outlive what they delete
-    }
-    meta_.min_ts = std::min(meta_.min_ts, ik.ts);
-    meta_.max_ts = std::max(meta_.max_ts, ik.ts);
-    meta_.min_expire = std::min(meta_.min_expire, expire_at);
-    meta_.max_expire = std::max(meta_.max_expire, expire_at);
-    NoteSeq(ik.seq);
-    meta_.raw_bytes += ikey.size() + value_size;
-  }
-  void NoteRangeTombstone(const RangeTombstone& t) {
-    meta_.num_range_deletes++;
-    meta_.max_expire = kNeverExpires;
-    meta_.min_expire = std::min(meta_.min_expire, kNeverExpires);
-    NoteSeq(t.seq);
-  }
-  FileMeta& meta() { return meta_; }
-
- private:
-  void NoteSeq(SequenceNumber s) {
-    meta_.min_seq = std::min(meta_.min_seq, s);
-    meta_.max_seq = std::max(meta_.max_seq, s);
-  }
-  FileMeta meta_;
-};
-
-}  // namespace
 
 void DBImpl::BackgroundLoop() {
   absl::MutexLock l(&mu_);
-  while (true) {
-    while (!shutting_down_ && (imms_.empty() || !bg_error_.ok())) {
+  while (!shutting_down_) {
+    if (!bg_error_.ok()) {
       work_cv_.Wait(&mu_);
+      continue;
     }
-    if (shutting_down_) break;
-    flush_running_ = true;
-    absl::Status s = FlushOldest();
-    flush_running_ = false;
-    if (!s.ok()) RecordBackgroundError(Annotate(s, "flush"));
-    bg_cv_.SignalAll();
+    // Flushes first: they free memory writers may be waiting for.
+    if (!imms_.empty() && !flush_running_) {
+      flush_running_ = true;
+      absl::Status s = FlushOldest();
+      flush_running_ = false;
+      if (!s.ok()) RecordBackgroundError(Annotate(s, "flush"));
+      bg_cv_.SignalAll();
+      continue;
+    }
+    if (MaybeCompact()) {
+      bg_cv_.SignalAll();
+      continue;
+    }
+    // Idle: wake up now and then, because time alone can expire files, and
+    // files that readers held may have become deletable.
+    if (work_cv_.WaitWithTimeout(&mu_, absl::Seconds(1))) {
+      mu_.Unlock();
+      DeleteObsoleteFiles(/*at_open=*/false);
+      mu_.Lock();
+    }
   }
 }
 
@@ -91,7 +58,7 @@ absl::Status DBImpl::FlushOldest() {
     }
     // WALs below next_log hold nothing that is not now in an SST.
     edit.log_number = next_log;
-    s = versions_->LogAndApply(&edit);
+    s = Install(&edit);
   }
   (void)start;
   mu_.Lock();
@@ -108,41 +75,18 @@ absl::Status DBImpl::FlushOldest() {
 absl::Status DBImpl::WriteTables(const MemTable& mem, const Version& base,
                                  std::vector<FileMeta>* out) {
   const int64_t width = versions_->time_window_ns();
-  struct Output {
-    std::unique_ptr<OutputFile> info;
-    std::unique_ptr<WritableFile> file;
-    std::unique_ptr<TableBuilder> builder;
-  };
-  std::map<int64_t, Output> outputs;
+  std::map<int64_t, std::unique_ptr<SstOutput>> outputs;
   absl::Status s;
 
-  auto output_for = [&](int64_t window) -> Output* {
+  auto output_for = [&](int64_t window) -> SstOutput* {
     auto it = outputs.find(window);
-    if (it != outputs.end()) return &it->second;
-    uint64_t number = versions_->NewFileNumber();
-    {
-      absl::MutexLock l(&mu_);
-      pending_outputs_.insert(number);
-    }
-    std::string name = TableFileName(dir_, number);
-    auto file = env_->NewWritableFile(name);
-    if (!file.ok()) {
-      s = file.status();
+    if (it != outputs.end()) return it->second.get();
+    auto out = NewOutput(window, /*level=*/0);
+    if (!out.ok()) {
+      s = out.status();
       return nullptr;
     }
-    TableBuildOptions tbo;
-    tbo.block_size = options_.block_size;
-    tbo.columnar_block_size = options_.columnar_block_size;
-    tbo.encoding = options_.block_encoding;
-    tbo.compression = options_.compression;
-    tbo.bloom_bits_per_key = options_.bloom_bits_per_key;
-    tbo.window_id = window;
-    tbo.creation_time = env_->NowNanos();
-    Output o;
-    o.info = std::make_unique<OutputFile>(number, window);
-    o.builder = std::make_unique<TableBuilder>(tbo, file->get(), name);
-    o.file = std::move(*file);
-    return &outputs.emplace(window, std::move(o)).first->second;
+    return outputs.emplace(window, std::move(*out)).first->second.get();
   };
 
   // Point records, routed by the window of their timestamp.
@@ -153,10 +97,9 @@ absl::Status DBImpl::WriteTables(const MemTable& mem, const Version& base,
       s = absl::InternalError("memtable holds a malformed internal key");
       break;
     }
-    Output* o = output_for(WindowOf(ik.ts, width));
+    SstOutput* o = output_for(WindowOf(ik.ts, width));
     if (o == nullptr) break;
-    o->builder->Add(it->key(), it->expire_at(), it->value());
-    o->info->NotePoint(ik, it->key(), it->expire_at(), it->value().size());
+    o->Add(it->key(), ik, it->expire_at(), it->value());
   }
 
   // Range tombstones, clipped to every window that may hold data they
@@ -174,31 +117,47 @@ absl::Status DBImpl::WriteTables(const MemTable& mem, const Version& base,
         RangeTombstone clipped = t;
         clipped.t0 = std::max(t.t0, start);
         clipped.t1 = std::min(t.t1, WindowEnd(*w, width));
-        Output* o = output_for(*w);
+        SstOutput* o = output_for(*w);
         if (o == nullptr) break;
-        o->builder->AddRangeTombstone(clipped);
-        o->info->NoteRangeTombstone(clipped);
+        o->AddRangeTombstone(clipped);
       }
     }
   }
+  return FinishOutputs(&outputs, s, out);
+}
 
-  for (auto& [w, o] : outputs) {
-    if (s.ok()) s = o.builder->Finish();
-    if (s.ok()) s = o.file->Sync();
-    if (s.ok()) s = o.file->Close();
-    if (s.ok()) {
-      o.info->meta().file_size = o.builder->FileSize();
-      out->push_back(o.info->meta());
-    } else {
-      o.builder->Abandon();
-    }
+absl::StatusOr<std::unique_ptr<SstOutput>> DBImpl::NewOutput(int64_t window,
+                                                             int level) {
+  uint64_t number = versions_->NewFileNumber();
+  {
+    absl::MutexLock l(&mu_);
+    pending_outputs_.insert(number);
   }
-  if (s.ok() && !outputs.empty()) s = env_->SyncDir(dir_);
+  TableBuildOptions tbo;
+  tbo.block_size = options_.block_size;
+  tbo.columnar_block_size = options_.columnar_block_size;
+  tbo.encoding = options_.block_encoding;
+  tbo.compression = options_.compression;
+  tbo.bloom_bits_per_key = options_.bloom_bits_per_key;
+  tbo.window_id = window;
+  tbo.creation_time = env_->NowNanos();
+  auto out = std::make_unique<SstOutput>(env_, TableFileName(dir_, number),
+                                         number, window, level);
+  absl::Status s = out->Open(tbo);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status DBImpl::FinishOutputs(
+    std::map<int64_t, std::unique_ptr<SstOutput>>* outputs, absl::Status s,
+    std::vector<FileMeta>* out) {
+  for (auto& [w, o] : *outputs) {
+    if (s.ok()) s = o->Finish();
+    if (s.ok()) out->push_back(o->meta());
+  }
+  if (s.ok() && !outputs->empty()) s = env_->SyncDir(dir_);
   if (!s.ok()) {
-    for (auto& [w, o] : outputs) {
-      env_->RemoveFile(TableFileName(dir_, o.info->meta().number))
-          .IgnoreError();
-    }
+    for (auto& [w, o] : *outputs) o->Abandon();
     out->clear();
     return Annotate(s, "writing SST");
   }

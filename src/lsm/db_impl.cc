@@ -121,7 +121,9 @@ absl::Status DBImpl::Open() {
   s = Recover();
   if (!s.ok()) return s;
 
-  threads_.emplace_back([this] { BackgroundLoop(); });
+  for (int i = 0; i < options_.background_threads; i++) {
+    threads_.emplace_back([this] { BackgroundLoop(); });
+  }
   if (options_.sync_policy == SyncPolicy::kInterval) {
     threads_.emplace_back([this] { SyncLoop(); });
   }
@@ -185,7 +187,9 @@ absl::Status DBImpl::Recover() {
   absl::Status s = NewLog();
   if (!s.ok()) return s;
   edit.log_number = log_number_;
-  s = versions_->LogAndApply(&edit);
+  mu_.Unlock();
+  s = Install(&edit);
+  mu_.Lock();
   if (!s.ok()) return s;
   pending_outputs_.clear();
   mu_.Unlock();
@@ -362,6 +366,15 @@ Stats DBImpl::GetStats() {
   st.flushes = ld(flushes_);
   st.flush_bytes = ld(flush_bytes_);
   st.wal_records_salvaged_away = ld(salvaged_);
+  st.compactions = ld(compactions_);
+  st.compaction_bytes_read = ld(compaction_read_);
+  st.compaction_bytes_written = ld(compaction_written_);
+  st.dropped_expired = ld(dropped_expired_);
+  st.dropped_shadowed = ld(dropped_shadowed_);
+  st.dropped_deleted = ld(dropped_deleted_);
+  st.dropped_tombstones = ld(dropped_tombstones_);
+  st.files_dropped_ttl = ld(files_dropped_ttl_);
+  st.bytes_dropped_ttl = ld(bytes_dropped_ttl_);
   auto v = versions_->current();
   st.live_files = v->NumFiles();
   st.live_bytes = v->TotalBytes();
@@ -369,7 +382,11 @@ Stats DBImpl::GetStats() {
     WindowStats ws;
     ws.window_start = WindowStart(w, versions_->time_window_ns());
     ws.files = files.size();
-    for (const auto& f : files) ws.bytes += f->file_size;
+    for (const auto& f : files) {
+      ws.bytes += f->file_size;
+      ws.records += f->num_records;
+      ws.tombstones += f->num_deletes + f->num_range_deletes;
+    }
     st.windows.push_back(ws);
   }
   absl::MutexLock l(&mu_);

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -22,9 +23,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "lsm/block_cache.h"
+#include "lsm/compaction.h"
 #include "lsm/log_writer.h"
 #include "lsm/memtable.h"
 #include "lsm/read_stats.h"
+#include "lsm/sst_output.h"
 #include "lsm/table_cache.h"
 #include "lsm/version.h"
 #include "strata/db.h"
@@ -86,13 +89,29 @@ class DBImpl final : public DB {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SyncLog();
 
-  // Flush.
+  // Flush and compaction (db_flush.cc, db_compaction.cc).
   void BackgroundLoop();
+  // Runs one unit of compaction work if there is any; false if none.
+  bool MaybeCompact() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool HasCompactionWork() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DropExpiredFiles(const FileList& files)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RunAndInstall(const CompactionInputs& inputs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // LogAndApply plus bookkeeping of the new version's shape.
+  absl::Status Install(VersionEdit* edit) ABSL_LOCKS_EXCLUDED(mu_);
   void SyncLoop();
   absl::Status FlushOldest() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes mem's contents into one SST per time window.
   absl::Status WriteTables(const MemTable& mem, const Version& base,
                            std::vector<FileMeta>* out);
+  // A new SST registered in pending_outputs_ so cleanup leaves it alone.
+  absl::StatusOr<std::unique_ptr<SstOutput>> NewOutput(int64_t window,
+                                                       int level);
+  // Finishes every output (or abandons all on error) and syncs the dir.
+  absl::Status FinishOutputs(
+      std::map<int64_t, std::unique_ptr<SstOutput>>* outputs, absl::Status s,
+      std::vector<FileMeta>* out);
   void RecordBackgroundError(const absl::Status& s)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -132,6 +151,9 @@ class DBImpl final : public DB {
   absl::Status bg_error_ ABSL_GUARDED_BY(mu_);
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool flush_running_ ABSL_GUARDED_BY(mu_) = false;
+  std::set<int64_t> compacting_windows_ ABSL_GUARDED_BY(mu_);
+  // Largest file count of any window in the current version (for stalls).
+  std::atomic<uint64_t> max_window_files_{0};
   std::vector<std::thread> threads_;
 
   // Published sequence: every write up to it is fully in the memtable.
@@ -140,7 +162,10 @@ class DBImpl final : public DB {
   // Counters (relaxed).
   std::atomic<uint64_t> gets_{0}, iterators_{0}, batches_{0}, records_{0},
       wal_bytes_{0}, wal_syncs_{0}, groups_{0}, stall_micros_{0},
-      slowdown_micros_{0}, flushes_{0}, flush_bytes_{0}, salvaged_{0};
+      slowdown_micros_{0}, flushes_{0}, flush_bytes_{0}, salvaged_{0},
+      compactions_{0}, compaction_read_{0}, compaction_written_{0},
+      dropped_expired_{0}, dropped_shadowed_{0}, dropped_deleted_{0},
+      dropped_tombstones_{0}, files_dropped_ttl_{0}, bytes_dropped_ttl_{0};
 };
 
 }  // namespace strata

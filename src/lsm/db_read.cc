@@ -166,20 +166,4 @@ absl::StatusOr<Record> DBImpl::GetLatest(const ReadOptions& options,
                 std::string(it->value())};
 }
 
-absl::Status DBImpl::WaitForBackgroundWork() {
-  absl::MutexLock l(&mu_);
-  while ((!imms_.empty() || flush_running_) && bg_error_.ok()) {
-    work_cv_.SignalAll();
-    bg_cv_.Wait(&mu_);
-  }
-  return bg_error_;
-}
-
-absl::Status DBImpl::CompactRange(std::string_view begin,
-                                  std::string_view end) {
-  // Compaction arrives with storage core II; until then make the memtable
-  // durable so the call has its documented postcondition for flushed data.
-  return Flush();
-}
-
 }  // namespace strata

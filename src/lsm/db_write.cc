@@ -140,6 +140,26 @@ absl::Status DBImpl::MakeRoomForWrite(bool force) {
   while (true) {
     if (!bg_error_.ok()) return bg_error_;
     if (shutting_down_) return absl::FailedPreconditionError("DB is closing");
+    // Compaction is behind when a window piles up files: slow writers down
+    // a little at first, stop them at twice the limit.
+    const uint64_t files = max_window_files_.load(std::memory_order_relaxed);
+    const uint64_t limit = static_cast<uint64_t>(options_.slowdown_files);
+    if (!force && files >= 2 * limit) {
+      int64_t start = env_->MonotonicNanos();
+      work_cv_.SignalAll();
+      bg_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(100));
+      stall_micros_.fetch_add((env_->MonotonicNanos() - start) / 1000,
+                              std::memory_order_relaxed);
+      continue;
+    }
+    if (!force && !slowed && files >= limit) {
+      slowed = true;
+      mu_.Unlock();
+      env_->SleepForMicros(1000);
+      slowdown_micros_.fetch_add(1000, std::memory_order_relaxed);
+      mu_.Lock();
+      continue;
+    }
     if (!force &&
         mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
       return absl::OkStatus();

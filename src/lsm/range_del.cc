@@ -77,6 +77,18 @@ SequenceNumber RangeDelAggregator::MaxCoveringSeq(std::string_view key,
   return best;
 }
 
+bool RangeDelAggregator::CoveredBetween(std::string_view key, Timestamp ts,
+                                        SequenceNumber seq,
+                                        SequenceNumber upper) const {
+  const Fragment* f = FindFragment(key);
+  if (f == nullptr) return false;
+  for (uint32_t i : f->covering) {
+    const RangeTombstone& t = tombstones_[i];
+    if (ts >= t.t0 && ts < t.t1 && t.seq > seq && t.seq <= upper) return true;
+  }
+  return false;
+}
+
 bool RangeDelAggregator::ShouldDelete(std::string_view key, Timestamp ts,
                                       SequenceNumber seq) const {
   if (tombstones_.empty()) return false;

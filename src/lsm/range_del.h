@@ -31,6 +31,11 @@ class RangeDelAggregator {
                     SequenceNumber seq) const;
   // The highest sequence of a visible tombstone covering (key, ts), or 0.
   SequenceNumber MaxCoveringSeq(std::string_view key, Timestamp ts) const;
+  // True if a tombstone with seq < its sequence <= upper covers (key, ts).
+  // Compaction uses it to ask "covered within the same snapshot stripe".
+  bool CoveredBetween(std::string_view key, Timestamp ts, SequenceNumber seq,
+                      SequenceNumber upper) const;
+  const std::vector<RangeTombstone>& tombstones() const { return tombstones_; }
 
  private:
   struct Fragment {

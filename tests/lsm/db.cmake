@@ -3,3 +3,8 @@ strata_test(db_basic_test
   LIBS strata_lsm
   LABELS lsm quick
   TIMEOUT 120)
+strata_test(compaction_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/compaction_test.cc
+  LIBS strata_lsm
+  LABELS lsm quick
+  TIMEOUT 300)

@@ -1,0 +1,77 @@
+// Compaction: choosing what to compact in a time window (the picker) and
+// merging input SSTs into outputs while dropping what no reader can see
+// (the job). Design and rules: schema/compaction.md.
+#ifndef STRATA_LSM_COMPACTION_H_
+#define STRATA_LSM_COMPACTION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lsm/sst_output.h"
+#include "lsm/table_cache.h"
+#include "lsm/version.h"
+
+namespace strata {
+
+enum class CompactionReason { kGarbage, kTiered, kCloseWindow, kManual };
+const char* CompactionReasonName(CompactionReason r);
+
+struct CompactionInputs {
+  int64_t window = 0;
+  FileList files;
+  bool bottommost = false;  // inputs are every file of the window
+  CompactionReason reason = CompactionReason::kTiered;
+};
+
+struct PickerOptions {
+  int merge_trigger = 4;
+  int64_t now = 0;
+};
+
+// Files whose every record expired: deletable without being read.
+FileList PickExpiredFiles(const Version& v, int64_t now,
+                          const std::set<int64_t>& busy_windows);
+// The most useful compaction in a window not in busy_windows, if any.
+std::optional<CompactionInputs> PickCompaction(
+    const Version& v, const PickerOptions& options,
+    const std::set<int64_t>& busy_windows);
+// Every file of one window, as a bottommost compaction.
+CompactionInputs WholeWindow(const Version& v, int64_t window,
+                             CompactionReason reason);
+
+struct CompactionResult {
+  std::vector<FileMeta> outputs;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+  uint64_t dropped_expired = 0;
+  uint64_t dropped_shadowed = 0;
+  uint64_t dropped_deleted = 0;
+  uint64_t dropped_tombstones = 0;
+};
+
+struct CompactionContext {
+  TableCache* tables = nullptr;
+  // Sequences of live snapshots, ascending.
+  std::vector<SequenceNumber> snapshots;
+  int64_t now = 0;
+  uint64_t target_file_size = 64 << 20;
+  // Creates a new output SST in the given window (registered as pending).
+  std::function<absl::StatusOr<std::unique_ptr<SstOutput>>(int64_t window)>
+      new_output;
+  // Finishes outputs, syncs the directory; abandons all on error.
+  std::function<absl::Status(std::vector<std::unique_ptr<SstOutput>>*,
+                             absl::Status, std::vector<FileMeta>*)>
+      finish_outputs;
+};
+
+absl::StatusOr<CompactionResult> RunCompaction(const CompactionInputs& inputs,
+                                               const CompactionContext& ctx);
+
+}  // namespace strata
+
+#endif  // STRATA_LSM_COMPACTION_H_

@@ -1,0 +1,175 @@
+// Background compaction and retention for DBImpl: whole-file TTL drops,
+// picked compactions, manual CompactRange, and waiting for quiescence.
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "lsm/db_impl.h"
+#include "util/errors.h"
+
+namespace strata {
+
+absl::Status DBImpl::Install(VersionEdit* edit) {
+  absl::Status s = versions_->LogAndApply(edit);
+  if (!s.ok()) return s;
+  uint64_t most = 0;
+  for (const auto& [w, files] : versions_->current()->windows()) {
+    most = std::max<uint64_t>(most, files.size());
+  }
+  max_window_files_.store(most, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+bool DBImpl::HasCompactionWork() {
+  auto v = versions_->current();
+  const int64_t now = env_->NowNanos();
+  if (!PickExpiredFiles(*v, now, compacting_windows_).empty()) return true;
+  PickerOptions po;
+  po.merge_trigger = options_.window_merge_trigger;
+  po.now = now;
+  return PickCompaction(*v, po, compacting_windows_).has_value();
+}
+
+bool DBImpl::MaybeCompact() {
+  // Hold the Version only while picking: a held Version pins its files on
+  // disk, including the ones this work is about to make obsolete.
+  auto v = versions_->current();
+  const int64_t now = env_->NowNanos();
+  FileList expired = PickExpiredFiles(*v, now, compacting_windows_);
+  PickerOptions po;
+  po.merge_trigger = options_.window_merge_trigger;
+  po.now = now;
+  std::optional<CompactionInputs> picked;
+  if (expired.empty()) picked = PickCompaction(*v, po, compacting_windows_);
+  v.reset();
+  if (!expired.empty()) {
+    absl::Status s = DropExpiredFiles(expired);
+    if (!s.ok()) RecordBackgroundError(Annotate(s, "dropping expired SSTs"));
+    return true;
+  }
+  if (!picked) return false;
+  absl::Status s = RunAndInstall(*picked);
+  if (!s.ok()) RecordBackgroundError(Annotate(s, "compaction"));
+  return true;
+}
+
+absl::Status DBImpl::DropExpiredFiles(const FileList& files) {
+  VersionEdit edit;
+  uint64_t bytes = 0;
+  for (const auto& f : files) {
+    edit.DeleteFile(f->window_id, f->number);
+    bytes += f->file_size;
+  }
+  mu_.Unlock();
+  absl::Status s = Install(&edit);
+  if (s.ok()) {
+    files_dropped_ttl_.fetch_add(files.size(), std::memory_order_relaxed);
+    bytes_dropped_ttl_.fetch_add(bytes, std::memory_order_relaxed);
+    DeleteObsoleteFiles(/*at_open=*/false);
+  }
+  mu_.Lock();
+  return s;
+}
+
+absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
+  compacting_windows_.insert(inputs.window);
+  CompactionContext ctx;
+  ctx.tables = table_cache_.get();
+  ctx.snapshots.assign(snapshots_.begin(), snapshots_.end());
+  ctx.now = env_->NowNanos();
+  ctx.target_file_size = options_.target_file_size;
+  ctx.new_output = [this](int64_t window) { return NewOutput(window, 1); };
+  ctx.finish_outputs = [this](std::vector<std::unique_ptr<SstOutput>>* outs,
+                              absl::Status s, std::vector<FileMeta>* metas) {
+    std::map<int64_t, std::unique_ptr<SstOutput>> keyed;
+    int64_t i = 0;
+    for (auto& o : *outs) keyed.emplace(i++, std::move(o));
+    outs->clear();
+    return FinishOutputs(&keyed, s, metas);
+  };
+  mu_.Unlock();
+
+  absl::StatusOr<CompactionResult> r = RunCompaction(inputs, ctx);
+  absl::Status s = r.status();
+  if (s.ok()) {
+    VersionEdit edit;
+    for (const auto& f : inputs.files) edit.DeleteFile(f->window_id, f->number);
+    for (const auto& m : r->outputs) edit.AddFile(m);
+    s = Install(&edit);
+  }
+  if (s.ok()) {
+    compactions_.fetch_add(1, std::memory_order_relaxed);
+    compaction_read_.fetch_add(r->bytes_read, std::memory_order_relaxed);
+    compaction_written_.fetch_add(r->bytes_written, std::memory_order_relaxed);
+    dropped_expired_.fetch_add(r->dropped_expired, std::memory_order_relaxed);
+    dropped_shadowed_.fetch_add(r->dropped_shadowed,
+                                std::memory_order_relaxed);
+    dropped_deleted_.fetch_add(r->dropped_deleted, std::memory_order_relaxed);
+    dropped_tombstones_.fetch_add(r->dropped_tombstones,
+                                  std::memory_order_relaxed);
+  }
+  mu_.Lock();
+  if (r.ok()) {
+    for (const auto& m : r->outputs) pending_outputs_.erase(m.number);
+  }
+  compacting_windows_.erase(inputs.window);
+  if (s.ok()) {
+    mu_.Unlock();
+    DeleteObsoleteFiles(/*at_open=*/false);
+    mu_.Lock();
+  }
+  bg_cv_.SignalAll();
+  return s;
+}
+
+absl::Status DBImpl::CompactRange(std::string_view begin,
+                                  std::string_view end) {
+  absl::Status s = Flush();
+  if (!s.ok()) return s;
+  absl::MutexLock l(&mu_);
+  // Expired files go first: they need no rewrite.
+  while (bg_error_.ok()) {
+    FileList expired = PickExpiredFiles(*versions_->current(),
+                                        env_->NowNanos(), compacting_windows_);
+    if (expired.empty()) break;
+    s = DropExpiredFiles(expired);
+    if (!s.ok()) RecordBackgroundError(s);
+  }
+  std::vector<int64_t> windows;
+  for (const auto& [w, files] : versions_->current()->windows()) {
+    for (const auto& f : files) {
+      bool overlaps = (end.empty() || ExtractUserKey(f->smallest) < end ||
+                       !f->has_points()) &&
+                      (!f->has_points() || ExtractUserKey(f->largest) >= begin);
+      if (overlaps) {
+        windows.push_back(w);
+        break;
+      }
+    }
+  }
+  for (int64_t w : windows) {
+    while (compacting_windows_.count(w) && bg_error_.ok()) bg_cv_.Wait(&mu_);
+    if (!bg_error_.ok()) return bg_error_;
+    CompactionInputs in =
+        WholeWindow(*versions_->current(), w, CompactionReason::kManual);
+    if (in.files.empty()) continue;
+    s = RunAndInstall(in);
+    if (!s.ok()) {
+      RecordBackgroundError(Annotate(s, "compaction"));
+      return bg_error_;
+    }
+  }
+  return bg_error_;
+}
+
+absl::Status DBImpl::WaitForBackgroundWork() {
+  absl::MutexLock l(&mu_);
+  while (bg_error_.ok() && (!imms_.empty() || flush_running_ ||
+                            !compacting_windows_.empty() ||
+                            HasCompactionWork())) {
+    work_cv_.SignalAll();
+    bg_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(100));
+  }
+  return bg_error_;
+}
+
+}  // namespace strata
