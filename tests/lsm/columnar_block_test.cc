@@ -79,6 +79,12 @@ const Scenario kScenarios[] = {
      Values::kDecimal},
 };
 
+// a + b without signed overflow (timestamps here reach the int64 limits).
+int64_t Add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) +
+                              static_cast<uint64_t>(b));
+}
+
 std::string Word(uint64_t w) {
   std::string s(8, '\0');
   std::memcpy(s.data(), &w, 8);
@@ -137,11 +143,11 @@ int64_t MakeExpire(Random* rnd, Expire mode, int64_t ts) {
     case Expire::kNever:
       return kNeverExpires;
     case Expire::kTtl:
-      return ts + 86'400'000'000'000;
+      return Add(ts, 86'400'000'000'000);
     case Expire::kMixed:
-      return rnd->OneIn(3) ? kNeverExpires : ts + 3'600'000'000'000;
+      return rnd->OneIn(3) ? kNeverExpires : Add(ts, 3'600'000'000'000);
     case Expire::kRandom: {
-      const int64_t pool[] = {kNeverExpires, kMinTimestamp, 0, ts, -ts};
+      const int64_t pool[] = {kNeverExpires, kMinTimestamp, 0, ts, Add(~ts, 1)};
       return rnd->OneIn(2) ? static_cast<int64_t>(rnd->Next())
                            : pool[rnd->Uniform(5)];
     }
@@ -236,9 +242,9 @@ std::string RandomTarget(Random* rnd, const std::vector<Entry>& ref) {
     case 0:
       return e.ikey;
     case 1:
-      return SeekKey(user, p.ts + 1, kMaxSequenceNumber);
+      return SeekKey(user, Add(p.ts, 1), kMaxSequenceNumber);
     case 2:
-      return SeekKey(user, p.ts - 1, 0);
+      return SeekKey(user, Add(p.ts, -1), 0);
     case 3:
       return SeekKey(user, p.ts, p.seq == 0 ? 0 : p.seq - 1);
     case 4:

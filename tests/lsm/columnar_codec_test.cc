@@ -205,7 +205,12 @@ TEST(ColumnarIntColumnTest, SparseFramesIsolateOutliers) {
   for (int64_t common : {int64_t{0}, kMin, kMax, int64_t{-7}}) {
     std::vector<int64_t> v(1000, common);
     for (int k = 0; k < 30; k++) {
-      const int64_t pool[] = {kMin, kMax, 0, common + 1, common - 1};
+      // Neighbours of common, wrapping at the int64 limits.
+      const int64_t up =
+          static_cast<int64_t>(static_cast<uint64_t>(common) + 1);
+      const int64_t down =
+          static_cast<int64_t>(static_cast<uint64_t>(common) - 1);
+      const int64_t pool[] = {kMin, kMax, 0, up, down};
       v[rnd.Uniform(v.size())] = pool[rnd.Uniform(5)];
     }
     ASSERT_EQ(IntRoundTrip(v, {1000}), v) << common;

@@ -173,6 +173,7 @@ struct Measured {
   double columnar = 0;   // bytes/entry after LZ4
   double raw = 0;        // bytes/entry before LZ4
   double row = 0;        // naive rows after LZ4
+  double encode_ns = 0;  // Add + Finish time per entry
   double decode_ns = 0;  // decode time per entry
   double estimate = 0;   // SizeEstimate() / actual payload size
   size_t blocks = 0;
@@ -203,8 +204,10 @@ Measured Measure(const std::vector<Entry>& entries) {
     uint32_t count;
   };
   std::vector<Cut> cuts;
+  std::chrono::nanoseconds encode_time{0};
   size_t begin = 0;
   while (begin < entries.size()) {
+    auto t0 = std::chrono::steady_clock::now();
     b->Reset();
     size_t logical = 0, end = begin;
     while (end < entries.size() && logical < kLogicalBlockSize) {
@@ -214,6 +217,7 @@ Measured Measure(const std::vector<Entry>& entries) {
     }
     estimated += b->SizeEstimate();
     std::string payload(b->Finish());
+    encode_time += std::chrono::steady_clock::now() - t0;
     col_raw += payload.size();
     col_lz4 += Lz4Size(payload);
     row_lz4 += Lz4Size(RowPayload(entries, begin, end));
@@ -238,6 +242,7 @@ Measured Measure(const std::vector<Entry>& entries) {
   m.raw = col_raw / n;
   m.row = row_lz4 / n;
   m.decode_ns = best.count() / n;
+  m.encode_ns = encode_time.count() / n;
   m.estimate = static_cast<double>(estimated) / col_raw;
   return m;
 }
@@ -260,13 +265,14 @@ const Workload kWorkloads[] = {
 };
 
 TEST(ColumnarSizeTest, MetricsWorkloadBytesPerEntry) {
-  printf("%-32s %9s %9s %9s %8s %7s %6s\n", "workload (1000x360, 10 s)",
-         "col+lz4", "col raw", "row+lz4", "dec ns", "blocks", "est");
+  printf("%-32s %8s %8s %8s %7s %7s %6s %5s\n", "workload (1000x360, 10 s)",
+         "col+lz4", "col raw", "row+lz4", "enc ns", "dec ns", "blocks", "est");
   for (const Workload& w : kWorkloads) {
     std::vector<Entry> entries = Generate(w);
     Measured m = Measure(entries);
-    printf("%-32s %9.3f %9.3f %9.3f %8.2f %7zu %6.2f\n", w.name, m.columnar,
-           m.raw, m.row, m.decode_ns, m.blocks, m.estimate);
+    printf("%-32s %8.3f %8.3f %8.3f %7.1f %7.2f %6zu %5.2f\n", w.name,
+           m.columnar, m.raw, m.row, m.encode_ns, m.decode_ns, m.blocks,
+           m.estimate);
     // Columnar must beat naive rows by a wide margin on any shape.
     EXPECT_LT(m.columnar * 2, m.row) << w.name;
     // The builder's cheap SizeEstimate() is roughly right.
