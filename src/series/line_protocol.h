@@ -39,7 +39,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "series/point.h"
+#include "strata/point.h"
 
 namespace strata {
 

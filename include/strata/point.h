@@ -2,8 +2,8 @@
 // a tag set, a field set and a timestamp. Two flavours share one shape:
 // Point owns its strings; PointView borrows them (e.g. from a parser's
 // input) so hot paths need no per-point allocation. Plain data, no I/O.
-#ifndef STRATA_SERIES_POINT_H_
-#define STRATA_SERIES_POINT_H_
+#ifndef STRATA_POINT_H_
+#define STRATA_POINT_H_
 
 #include <cstdint>
 #include <cstring>
@@ -185,4 +185,4 @@ struct PointView {
 
 }  // namespace strata
 
-#endif  // STRATA_SERIES_POINT_H_
+#endif  // STRATA_POINT_H_
