@@ -1,0 +1,121 @@
+// Filter evaluation. The document is scanned once by a PathExtractor that
+// gathers every value each filter path reaches; the AST is then evaluated
+// over those values with short-circuiting. Never builds a DOM of the
+// document and never allocates per value on the scan path beyond the
+// extractor's reused vectors.
+#include <algorithm>
+
+#include "docs/filter.h"
+
+namespace strata::docs {
+
+namespace {
+
+bool AnyNull(const PathValues& pv) {
+  if (pv.missing) return true;
+  for (const PathValue& v : pv.values) {
+    if (v.value.is_null()) return true;
+  }
+  return false;
+}
+
+bool MatchEq(const PathValues& pv, const JsonValue& operand) {
+  if (operand.is_null()) return AnyNull(pv);
+  const TypeBracket bracket = BracketOf(operand.type());
+  for (const PathValue& v : pv.values) {
+    if (BracketOf(v.value.type()) == bracket &&
+        CompareJson(v.value, operand) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MatchCompare(const PathValues& pv, FilterOp op, const JsonValue& operand) {
+  if (operand.is_null()) {
+    // null only equals null (or missing): the bounds are inclusive or empty.
+    return (op == FilterOp::kGte || op == FilterOp::kLte) && AnyNull(pv);
+  }
+  const TypeBracket bracket = BracketOf(operand.type());
+  for (const PathValue& v : pv.values) {
+    if (BracketOf(v.value.type()) != bracket) continue;
+    int c = CompareJson(v.value, operand);
+    bool hit = op == FilterOp::kGt    ? c > 0
+               : op == FilterOp::kGte ? c >= 0
+               : op == FilterOp::kLt  ? c < 0
+                                      : c <= 0;
+    if (hit) return true;
+  }
+  return false;
+}
+
+bool MatchIn(const PathValues& pv, const std::vector<JsonValue>& set) {
+  // The set is sorted by CompareJson, so null (the lowest bracket) is first.
+  if (pv.missing && !set.empty() && set.front().is_null()) return true;
+  auto less = [](const JsonValue& a, JsonView b) {
+    return CompareJson(a, b) < 0;
+  };
+  for (const PathValue& v : pv.values) {
+    auto it = std::lower_bound(set.begin(), set.end(), v.value, less);
+    if (it != set.end() && CompareJson(*it, v.value) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool EvaluateFilter(const FilterNode& n, const PathExtractor& values) {
+  switch (n.op) {
+    case FilterOp::kTrue:
+      return true;
+    case FilterOp::kAnd:
+      for (const FilterNode& c : n.children) {
+        if (!EvaluateFilter(c, values)) return false;
+      }
+      return true;
+    case FilterOp::kOr:
+      for (const FilterNode& c : n.children) {
+        if (EvaluateFilter(c, values)) return true;
+      }
+      return false;
+    case FilterOp::kNor:
+      for (const FilterNode& c : n.children) {
+        if (EvaluateFilter(c, values)) return false;
+      }
+      return true;
+    case FilterOp::kNot:
+      return !EvaluateFilter(n.children[0], values);
+    case FilterOp::kEq:
+      return MatchEq(values.values(n.path), n.value);
+    case FilterOp::kGt:
+    case FilterOp::kGte:
+    case FilterOp::kLt:
+    case FilterOp::kLte:
+      return MatchCompare(values.values(n.path), n.op, n.value);
+    case FilterOp::kIn:
+      return MatchIn(values.values(n.path), n.in_values);
+    case FilterOp::kExists:
+      return values.values(n.path).exists();
+  }
+  return false;
+}
+
+Matcher::Matcher(Filter filter)
+    : filter_(std::move(filter)), extractor_(filter_.paths()) {}
+
+absl::StatusOr<bool> Matcher::Matches(std::string_view json) {
+  if (auto st = extractor_.Extract(json); !st.ok()) return st;
+  return EvaluateFilter(filter_.root(), extractor_);
+}
+
+absl::StatusOr<bool> Matcher::MatchesPadded(std::string_view json) {
+  if (auto st = extractor_.ExtractPadded(json); !st.ok()) return st;
+  return EvaluateFilter(filter_.root(), extractor_);
+}
+
+bool Matcher::MatchesValue(const JsonValue& doc) {
+  extractor_.ExtractFromValue(doc);
+  return EvaluateFilter(filter_.root(), extractor_);
+}
+
+}  // namespace strata::docs

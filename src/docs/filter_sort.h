@@ -1,0 +1,70 @@
+// Multi-key sort for find results: {"price": -1, "name": 1}. Format:
+// schema/query.schema.json ("sort").
+//
+// MongoDB's rules: values of different types order by type bracket
+// (null < numbers < strings < objects < arrays < booleans, CompareJson);
+// a missing field sorts as null; an array field sorts by its smallest
+// element when ascending and its largest when descending (an empty array,
+// or a path that reaches nothing, sorts as null).
+#ifndef STRATA_DOCS_FILTER_SORT_H_
+#define STRATA_DOCS_FILTER_SORT_H_
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "docs/json_path.h"
+#include "docs/json_value.h"
+
+namespace strata::docs {
+
+inline constexpr size_t kMaxSortFields = 32;
+
+struct SortField {
+  JsonPath path;
+  bool ascending = true;
+};
+
+class SortSpec {
+ public:
+  SortSpec() = default;  // no ordering
+
+  // {"a": 1, "b.c": -1}. InvalidArgument naming the place, e.g.
+  // "sort direction must be 1 or -1, got 2 at sort.a".
+  [[nodiscard]] static absl::StatusOr<SortSpec> Parse(
+      const JsonValue& spec, std::string_view where = "sort");
+  [[nodiscard]] static absl::StatusOr<SortSpec> ParseJsonText(
+      std::string_view json);
+
+  const std::vector<SortField>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+
+ private:
+  std::vector<SortField> fields_;
+};
+
+// One value per sort field, owned, so keys outlive their documents.
+using SortKey = std::vector<JsonValue>;
+
+// Orders keys made for the same spec: negative if a sorts first.
+int CompareSortKeys(const SortSpec& spec, const SortKey& a, const SortKey& b);
+
+// Extracts sort keys from raw documents with one streaming scan each.
+// Not thread-safe.
+class SortKeyExtractor {
+ public:
+  explicit SortKeyExtractor(const SortSpec& spec);
+
+  [[nodiscard]] absl::StatusOr<SortKey> Extract(std::string_view json);
+  SortKey ExtractFromValue(const JsonValue& doc);
+
+ private:
+  SortKey Build() const;
+
+  std::vector<bool> ascending_;
+  PathExtractor extractor_;
+};
+
+}  // namespace strata::docs
+
+#endif  // STRATA_DOCS_FILTER_SORT_H_
