@@ -379,10 +379,10 @@ TEST(ColumnarCodecFuzzTest, DamagedColumnsNeverCrash) {
   for (int iter = 0; iter < 4000; iter++) {
     const size_t n = 1 + rnd.Uniform(400);
     std::vector<int64_t> v(n);
-    int64_t x = static_cast<int64_t>(rnd.Next());
+    uint64_t x = rnd.Next();  // unsigned, so the walk may wrap
     for (auto& e : v) {
-      e = x += rnd.OneIn(8) ? static_cast<int64_t>(rnd.Next())
-                            : static_cast<int64_t>(rnd.Uniform(100));
+      x += rnd.OneIn(8) ? rnd.Next() : rnd.Uniform(100);
+      e = static_cast<int64_t>(x);
     }
     std::vector<uint32_t> runs = {static_cast<uint32_t>(n)};
     if (n > 10) runs = {5, static_cast<uint32_t>(n - 10), 5};
