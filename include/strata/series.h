@@ -30,6 +30,9 @@ struct TimeSeriesOptions {
   size_t max_result_rows = 10'000'000;
   // Longest accepted query text.
   size_t max_query_bytes = 1 << 20;
+  // Clock for now() in queries and for retention. Use the DB's Env so both
+  // agree on "now". Default nullptr: Env::Default(). Not owned.
+  Env* env = nullptr;
 };
 
 struct LineProtocolWriteOptions {
