@@ -1,7 +1,6 @@
 // Table builder + reader: round trips against a sorted reference under
 // every iterator operation for a table of configurations, properties,
 // bloom checks, range tombstones, format-version and misuse errors.
-#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +48,13 @@ TEST_P(TableRoundTrip, FiftyThousandEntriesMatchTheReference) {
     EXPECT_GT(stats.block_cache_hits.load(), 0u);
     EXPECT_GT(cache.charge(), 0u);
   }
+  const TableProperties& p = (*table)->properties();
+  if (c.encoding == BlockEncodingChoice::kRow) {
+    EXPECT_EQ(p.num_columnar_blocks, 0u);
+  } else if (c.encoding == BlockEncodingChoice::kColumnar &&
+             NewColumnarBlockBuilder() != nullptr) {
+    EXPECT_EQ(p.num_columnar_blocks, p.num_data_blocks);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -65,6 +71,35 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Config>& info) {
       return std::string(info.param.name);
     });
+
+// The production path: files from an Env rather than in-test strings.
+TEST(Table, RoundTripThroughMemEnv) {
+  std::unique_ptr<Env> env = NewMemEnv();
+  ASSERT_TRUE(env->CreateDir("/db").ok());
+  const std::string name = "/db/000012.sst";
+  std::vector<TestEntry> ref = RandomEntries(21, 5000);
+  {
+    auto file = env->NewWritableFile(name);
+    ASSERT_TRUE(file.ok()) << file.status();
+    TableBuilder b(TableBuildOptions(), file->get(), name);
+    for (const TestEntry& e : ref) b.Add(e.key, e.expire_at, e.value);
+    ASSERT_TRUE(b.Finish().ok());
+    ASSERT_TRUE((*file)->Sync().ok());
+    ASSERT_TRUE((*file)->Close().ok());
+    auto size = env->GetFileSize(name);
+    ASSERT_TRUE(size.ok());
+    EXPECT_EQ(*size, b.FileSize());
+  }
+  auto size = env->GetFileSize(name);
+  auto file = env->NewRandomAccessFile(name);
+  ASSERT_TRUE(size.ok() && file.ok());
+  BlockCache cache(1 << 20);
+  auto table = Table::Open(std::move(*file), *size, name, 12, &cache, nullptr);
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto it = (*table)->NewIterator(TableReadOptions());
+  CheckIterator(ref, it.get(), 3, 13, 500);
+  EXPECT_TRUE((*table)->VerifyAllBlocks().ok());
+}
 
 TEST(Table, PropertiesDescribeTheFile) {
   std::vector<TestEntry> entries = {
