@@ -400,7 +400,8 @@ TEST(InfluxqlFuzzTest, LargeInputsAreFast) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    EXPECT_LT(seconds, 5.0) << text.substr(0, 40);
+    // Generous so sanitizer builds pass; only super-linear work fails.
+    EXPECT_LT(seconds, 20.0) << text.substr(0, 40);
   }
 }
 

@@ -160,6 +160,17 @@ TEST(LexerTest, StateRestore) {
   EXPECT_EQ(lexer.Scan().text, "b");
 }
 
+TEST(TokenTest, PrintableForMessage) {
+  EXPECT_EQ(PrintableForMessage("abc \xC2\xB5 \xE2\x82\xAC"),
+            "abc \xC2\xB5 \xE2\x82\xAC");
+  EXPECT_EQ(PrintableForMessage("a\nb\x01\x7F"), "a\\x0ab\\x01\\x7f");
+  // Invalid or truncated UTF-8 is escaped byte by byte.
+  EXPECT_EQ(PrintableForMessage("\xFF\xC2"), "\\xff\\xc2");
+  EXPECT_EQ(PrintableForMessage("\xE2\x82x"), "\\xe2\\x82x");
+  EXPECT_EQ(PrintableForMessage(std::string(100, 'x')),
+            std::string(64, 'x') + "...");
+}
+
 TEST(TokenTest, KeywordLookup) {
   EXPECT_EQ(LookupKeyword("select"), "SELECT");
   EXPECT_EQ(LookupKeyword("SoFfSeT"), "SOFFSET");

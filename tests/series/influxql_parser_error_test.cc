@@ -68,6 +68,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "found x, expected regex at line 1, char 28"},
         ErrorCase{"SELECT a FROM b WHERE a ! b",
                   "found !, expected ; at line 1, char 25"},
+        // Control bytes and long literals are shown safely.
+        ErrorCase{"SELECT a FROM b WHERE a = 1 \x01",
+                  "found \\x01, expected ; at line 1, char 29"},
+        ErrorCase{"SELECT a FROM b WHERE a = 1 'ab\\ncd'",
+                  "found ab\\x0acd, expected ; at line 1, char 29"},
         ErrorCase{"SELECT \xE2\x82\xAC FROM b",
                   "found \xE2\x82\xAC, expected identifier, string, number, "
                   "bool at line 1, char 8"},
@@ -190,6 +195,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "30"},
         ErrorCase{"SELECT a FROM a.b.c.d",
                   "too many segments in a.b.c.d at line 1, char 15"},
+        ErrorCase{"SELECT a FROM a....",
+                  "too many segments in a.\"\".\"\".\"\" at line 1, char 15"},
         ErrorCase{"DELETE FROM db.rp.cpu",
                   "database not supported at line 1, char 13"},
         ErrorCase{"DROP SERIES FROM rp.cpu",
@@ -310,6 +317,14 @@ TEST(ParseLimitsTest, LongChainNearSizeLimitFailsCleanly) {
   ASSERT_FALSE(q.ok());
   EXPECT_THAT(std::string(q.status().message()),
               HasSubstr("expression too complex"));
+}
+
+TEST(ParseErrorMessageTest, LongTokenIsTruncated) {
+  absl::StatusOr<Query> q =
+      ParseQuery("SELECT a FROM b WHERE a = 1 " + std::string(1000, 'z'));
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(), "found " + std::string(64, 'z') +
+                                      "..., expected ; at line 1, char 29");
 }
 
 TEST(ParseStatementTest, ExactlyOne) {

@@ -97,9 +97,9 @@ absl::Status Parser::ValidateField(const Field& field) const {
   }
   if (const auto* call = e.As<Call>()) {
     if (!IsAggregate(call->name)) {
-      return ErrorAt(
-          call->pos,
-          absl::StrFormat("function %s() is not supported", call->name));
+      return ErrorAt(call->pos,
+                     absl::StrFormat("function %s() is not supported",
+                                     PrintableForMessage(call->name)));
     }
     const size_t want = call->name == "percentile" ? 2 : 1;
     if (call->args.size() != want) {
@@ -130,14 +130,14 @@ absl::Status Parser::ValidateField(const Field& field) const {
                                      "operator is intended for WHERE clause",
                                      BinaryOpSymbol(bin->op)));
     }
-    return ErrorAt(
-        field.pos,
-        absl::StrFormat("math in SELECT is not supported: %s", e.ToString()));
+    return ErrorAt(field.pos,
+                   absl::StrFormat("math in SELECT is not supported: %s",
+                                   PrintableForMessage(e.ToString())));
   }
   return ErrorAt(field.pos,
                  absl::StrFormat("%s in SELECT is not supported; expected a "
                                  "field, * or an aggregate call",
-                                 e.ToString()));
+                                 PrintableForMessage(e.ToString())));
 }
 
 absl::Status Parser::ParseGroupBy(SelectStatement* stmt) {
@@ -193,7 +193,7 @@ absl::Status Parser::ParseGroupBy(SelectStatement* stmt) {
       return ErrorAt(
           e.pos, absl::StrFormat("%s in GROUP BY is not supported; expected "
                                  "time(...), a tag key or *",
-                                 e.ToString()));
+                                 PrintableForMessage(e.ToString())));
     }
     stmt->dimensions.push_back(std::move(dim));
   } while (Accept(TokenType::kComma));

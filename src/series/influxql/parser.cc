@@ -236,23 +236,23 @@ absl::StatusOr<Measurement> Parser::ParseSource() {
     Next();
     if (PeekAdjacent(TokenType::kDot)) {
       parts.emplace_back();  // "db"..m: default retention policy
-      continue;
-    }
-    if (PeekRegex()) {
+    } else if (PeekRegex()) {
       return ErrorAt(Peek().pos,
                      "regex with a database or retention policy is not "
                      "supported");
+    } else {
+      ident = ParseIdent();
+      if (!ident.ok()) return ident.status();
+      parts.push_back(*std::move(ident));
     }
-    ident = ParseIdent();
-    if (!ident.ok()) return ident.status();
-    parts.push_back(*std::move(ident));
     if (parts.size() > 3) {
       std::string joined;
       for (size_t i = 0; i < parts.size(); ++i) {
         if (i > 0) joined.push_back('.');
         joined.append(QuoteIdent(parts[i]));
       }
-      return ErrorAt(m.pos, absl::StrFormat("too many segments in %s", joined));
+      return ErrorAt(m.pos, absl::StrFormat("too many segments in %s",
+                                            PrintableForMessage(joined)));
     }
   }
   m.name = std::move(parts.back());

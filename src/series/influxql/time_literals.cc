@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "date/date.h"
 #include "series/influxql/lexer.h"
+#include "series/influxql/token.h"
 
 namespace strata::influxql {
 
@@ -31,7 +32,7 @@ absl::Status InvalidTime(std::string_view text) {
   return absl::InvalidArgumentError(absl::StrFormat(
       "invalid time literal '%s': expected 2006-01-02T15:04:05Z, "
       "2006-01-02 15:04:05 or 2006-01-02",
-      text));
+      PrintableForMessage(text)));
 }
 
 }  // namespace
@@ -39,7 +40,7 @@ absl::Status InvalidTime(std::string_view text) {
 absl::StatusOr<int64_t> ParseDuration(std::string_view text) {
   auto invalid = [&] {
     return absl::InvalidArgumentError(
-        absl::StrFormat("invalid duration %s", text));
+        absl::StrFormat("invalid duration %s", PrintableForMessage(text)));
   };
   if (text.size() < 2) return invalid();
   size_t i = 0;
@@ -93,7 +94,7 @@ absl::StatusOr<int64_t> ParseDuration(std::string_view text) {
     overflow |= __builtin_add_overflow(total, n, &total);
     if (overflow) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("overflowed duration %s", text));
+          absl::StrFormat("overflowed duration %s", PrintableForMessage(text)));
     }
   }
   return negative ? -total : total;

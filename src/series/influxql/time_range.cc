@@ -23,7 +23,7 @@ absl::Status ErrorAt(Pos pos, std::string_view message) {
 absl::Status Incompatible(const Expr& e) {
   return ErrorAt(e.pos, absl::StrFormat(
                             "invalid operation: time and %s are not compatible",
-                            e.ToString()));
+                            PrintableForMessage(e.ToString())));
 }
 
 // A folded operand of a time comparison.
@@ -144,7 +144,7 @@ absl::StatusOr<Value> FoldBinary(const BinaryExpr& e, int64_t now) {
   }
   if (overflow) {
     return ErrorAt(e.pos, absl::StrFormat("time arithmetic overflows in %s",
-                                          e.ToString()));
+                                          PrintableForMessage(e.ToString())));
   }
   return out;
 }
@@ -198,8 +198,9 @@ absl::StatusOr<int64_t> TimeOperand(const Expr& e, int64_t now) {
       // 2^63 itself does not fit; the range is [-2^63, 2^63).
       if (!std::isfinite(v->d) || v->d >= 9223372036854775808.0 ||
           v->d < -9223372036854775808.0) {
-        return ErrorAt(
-            e.pos, absl::StrFormat("time %s is out of range", e.ToString()));
+        return ErrorAt(e.pos,
+                       absl::StrFormat("time %s is out of range",
+                                       PrintableForMessage(e.ToString())));
       }
       return static_cast<int64_t>(v->d);
     }
@@ -281,7 +282,7 @@ absl::StatusOr<Split> SplitCondition(const Expr& e, int64_t now) {
   const auto* bin = e.As<BinaryExpr>();
   if (bin == nullptr) {
     return ErrorAt(e.pos, absl::StrFormat("invalid condition expression: %s",
-                                          e.ToString()));
+                                          PrintableForMessage(e.ToString())));
   }
   if (bin->op == BinaryOp::kAnd || bin->op == BinaryOp::kOr) {
     absl::StatusOr<Split> l = SplitCondition(*bin->lhs, now);

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
 
 namespace strata::influxql {
 
@@ -166,16 +167,48 @@ std::string_view TokenSymbol(TokenType type) {
   }
 }
 
+std::string PrintableForMessage(std::string_view s) {
+  constexpr size_t kMaxBytes = 64;  // a 1 MiB literal makes no good message
+  std::string out;
+  size_t i = 0;
+  while (i < s.size() && out.size() < kMaxBytes) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    // Length of a well-formed UTF-8 sequence starting here, else 0.
+    size_t len = 0;
+    if (c >= 0x20 && c < 0x7F) {
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xF4) {
+      len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      for (size_t k = 1; k < len; ++k) {
+        if (i + k >= s.size() ||
+            (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+          len = 0;
+          break;
+        }
+      }
+    }
+    if (len == 0) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  if (i < s.size()) out.append("...");
+  return out;
+}
+
 std::string TokenDisplay(const Token& tok) {
   switch (tok.type) {
     case TokenType::kEof:
       return "EOF";
     case TokenType::kIdent:
-      return tok.text.empty() ? "IDENT" : tok.text;
+      return tok.text.empty() ? "IDENT" : PrintableForMessage(tok.text);
     case TokenType::kString:
-      return tok.text.empty() ? "STRING" : tok.text;
+      return tok.text.empty() ? "STRING" : PrintableForMessage(tok.text);
     case TokenType::kRegex:
-      return tok.text.empty() ? "REGEX" : tok.text;
+      return tok.text.empty() ? "REGEX" : PrintableForMessage(tok.text);
     case TokenType::kKeyword:
     case TokenType::kInteger:
     case TokenType::kNumber:
@@ -185,7 +218,7 @@ std::string TokenDisplay(const Token& tok) {
     case TokenType::kBadEscape:
     case TokenType::kBadRegex:
     case TokenType::kBadComment:
-      return tok.text.empty() ? "ILLEGAL" : tok.text;
+      return tok.text.empty() ? "ILLEGAL" : PrintableForMessage(tok.text);
     default:
       return std::string(TokenSymbol(tok.type));
   }

@@ -73,7 +73,13 @@ std::string_view LookupKeyword(std::string_view word);
 
 // How a token is named in "found X" error messages: the literal for
 // identifiers, strings and numbers, the keyword, or the operator symbol.
+// Passed through PrintableForMessage.
 std::string TokenDisplay(const Token& tok);
+
+// `s` made safe to embed in an error message (and so in JSON or a
+// terminal): control bytes and invalid UTF-8 become \xNN, and anything
+// past 64 bytes becomes "...".
+std::string PrintableForMessage(std::string_view s);
 
 // The symbol of an operator or punctuation token ("=~", "(", ...).
 std::string_view TokenSymbol(TokenType type);
