@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   using namespace strata::bench;
   BenchConfig cfg;
   cfg.dir = "/tmp/strata-bench";
-  std::string workloads = "core";
+  std::string workloads = "core,sustained,retention";
   std::string json_path;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
   }
   const std::map<std::string,
                  std::function<absl::Status(const BenchConfig&, Report*)>>
-      all = {{"core", RunCoreWorkload}};
+      all = {{"core", RunCoreWorkload},
+             {"sustained", RunSustainedWorkload},
+             {"retention", RunRetentionWorkload}};
   std::filesystem::create_directories(cfg.dir);
   Report report;
   std::printf("machine: %s\nscale: %g\n", MachineDescription().c_str(),

@@ -3,6 +3,7 @@
 // value = 8 bytes, LZ4, bloom 10 bits/key, same memtable and cache sizes
 // and WAL settings as Strata. Retention uses RocksDB's own TTL compaction.
 #include <rocksdb/cache.h>
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -26,6 +27,30 @@ absl::Status Convert(const rocksdb::Status& s) {
   return absl::InternalError("rocksdb: " + s.ToString());
 }
 
+int64_t KeyTs(const rocksdb::Slice& key) {
+  const char* p = key.data() + key.size() - 8;
+  uint64_t u = 0;
+  for (int i = 0; i < 8; i++) u = (u << 8) | static_cast<uint8_t>(p[i]);
+  return static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+}
+
+// Retention the way RocksDB users do it for time series: a compaction
+// filter dropping points whose timestamp + TTL has passed.
+class RetentionFilter : public rocksdb::CompactionFilter {
+ public:
+  RetentionFilter(int64_t ttl, const std::atomic<int64_t>* clock)
+      : ttl_(ttl), clock_(clock) {}
+  bool Filter(int, const rocksdb::Slice& key, const rocksdb::Slice&,
+              std::string*, bool*) const override {
+    return key.size() >= 8 && KeyTs(key) + ttl_ <= clock_->load();
+  }
+  const char* Name() const override { return "RetentionFilter"; }
+
+ private:
+  int64_t ttl_;
+  const std::atomic<int64_t>* clock_;
+};
+
 class RocksStore final : public SeriesStore {
  public:
   std::string name() const override { return "RocksDB"; }
@@ -39,14 +64,17 @@ class RocksStore final : public SeriesStore {
     rocksdb::Options opt;
     opt.create_if_missing = true;
     opt.compression = rocksdb::kLZ4Compression;
-    opt.write_buffer_size = 64 << 20;
+    opt.write_buffer_size = o.write_buffer_size;
     opt.max_background_jobs = 2;
     rocksdb::BlockBasedTableOptions t;
     t.block_size = 16 << 10;
     t.block_cache = rocksdb::NewLRUCache(64 << 20);
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     opt.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-    if (o.ttl_ns > 0) opt.ttl = static_cast<uint64_t>(o.ttl_ns / 1'000'000'000);
+    if (o.ttl_ns > 0 && o.clock != nullptr) {
+      filter_ = std::make_unique<RetentionFilter>(o.ttl_ns, o.clock);
+      opt.compaction_filter = filter_.get();
+    }
     sync_ = o.sync;
     rocksdb::DB* db;
     rocksdb::Status s = rocksdb::DB::Open(opt, o.dir, &db);
@@ -108,16 +136,19 @@ class RocksStore final : public SeriesStore {
     if (!it->Valid() || !it->key().starts_with(prefix)) {
       return absl::NotFoundError("no point");
     }
-    const char* p = it->key().data() + prefix.size();
-    uint64_t u = 0;
-    for (int i = 0; i < 8; i++) u = (u << 8) | static_cast<uint8_t>(p[i]);
-    *ts = static_cast<int64_t>(u ^ (uint64_t{1} << 63));
+    *ts = KeyTs(it->key());
     std::memcpy(value, it->value().data(), 8);
     return absl::OkStatus();
   }
   void Close() override { db_.reset(); }
+  uint64_t FileCount() override {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db_->GetLiveFilesMetaData(&files);
+    return files.size();
+  }
 
  private:
+  std::unique_ptr<RetentionFilter> filter_;
   std::unique_ptr<rocksdb::DB> db_;
   bool sync_ = false;
   std::vector<std::string> names_;

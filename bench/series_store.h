@@ -4,6 +4,7 @@
 #ifndef STRATA_BENCH_SERIES_STORE_H_
 #define STRATA_BENCH_SERIES_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,9 @@ struct StoreOptions {
   std::string dir;
   bool sync = false;           // fsync the WAL on every batch
   int64_t ttl_ns = 0;          // retention by record timestamp; 0 = none
+  // Simulated wall clock in ns (for retention runs); nullptr = real time.
+  const std::atomic<int64_t>* clock = nullptr;
+  size_t write_buffer_size = 64 << 20;
 };
 
 class SeriesStore {
@@ -41,6 +45,8 @@ class SeriesStore {
   // The newest point of a series.
   virtual absl::Status Latest(uint32_t series, int64_t* ts, double* value) = 0;
   virtual void Close() = 0;
+  // Live SST count, for "file count stays flat" checks.
+  virtual uint64_t FileCount() = 0;
 };
 
 // "cpu,host=host_0042,region=r3#usage_user"-like names: realistic length.

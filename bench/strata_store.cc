@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "series_store.h"
 #include "strata/db.h"
+#include "strata/env.h"
 
 namespace strata::bench {
 
@@ -17,6 +18,17 @@ std::string SeriesName(uint32_t series) {
 
 namespace {
 
+// Env whose wall clock is the benchmark's simulated clock.
+class SimulatedClockEnv : public EnvWrapper {
+ public:
+  explicit SimulatedClockEnv(const std::atomic<int64_t>* clock)
+      : EnvWrapper(Env::Default()), clock_(clock) {}
+  int64_t NowNanos() override { return clock_->load(); }
+
+ private:
+  const std::atomic<int64_t>* clock_;
+};
+
 class StrataStore final : public SeriesStore {
  public:
   std::string name() const override { return "Strata"; }
@@ -27,6 +39,13 @@ class StrataStore final : public SeriesStore {
   absl::Status Open(const StoreOptions& o) override {
     Options opt;
     opt.default_ttl_ns = o.ttl_ns;
+    opt.write_buffer_size = o.write_buffer_size;
+    if (o.clock != nullptr) {
+      env_ = std::make_unique<SimulatedClockEnv>(o.clock);
+      opt.env = env_.get();
+      // Windows a fraction of the TTL so whole files expire together.
+      if (o.ttl_ns > 0) opt.time_window_ns = std::max<int64_t>(o.ttl_ns / 4, 1);
+    }
     sync_ = o.sync;
     auto db = DB::Open(opt, o.dir);
     if (!db.ok()) return db.status();
@@ -73,8 +92,10 @@ class StrataStore final : public SeriesStore {
     return absl::OkStatus();
   }
   void Close() override { db_.reset(); }
+  uint64_t FileCount() override { return db_->GetStats().live_files; }
 
  private:
+  std::unique_ptr<Env> env_;
   std::unique_ptr<DB> db_;
   bool sync_ = false;
   std::vector<std::string> names_;

@@ -15,6 +15,8 @@ struct BenchConfig {
 };
 
 absl::Status RunCoreWorkload(const BenchConfig& cfg, Report* report);
+absl::Status RunSustainedWorkload(const BenchConfig& cfg, Report* report);
+absl::Status RunRetentionWorkload(const BenchConfig& cfg, Report* report);
 
 }  // namespace strata::bench
 
