@@ -59,7 +59,7 @@ struct FilterNode {
 struct FilterLimits {
   // Longest filter text accepted by ParseFilter.
   size_t max_bytes = 256 << 10;
-  // Deepest JSON nesting of the filter document. [1, 1024].
+  // Deepest JSON nesting of the filter document. [1, kMaxJsonDepth].
   int max_depth = 100;
   // Longest $in / $nin list.
   size_t max_in_values = 10000;

@@ -115,7 +115,7 @@ struct PathExtractor::Impl {
     }
     values.resize(paths.size());
     ctx.what = "document";
-    ctx.max_depth = 1024;
+    ctx.max_depth = kMaxJsonDepth;
   }
 
   int AddChild(int parent, const std::string& key) {

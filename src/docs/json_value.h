@@ -173,12 +173,17 @@ std::string ToJson(JsonView v);
 // Appends s as a JSON string literal (quotes and escapes).
 void AppendJsonString(std::string* out, std::string_view s);
 
+// Deepest nesting of arrays and objects any JSON here may have (MongoDB
+// allows 100 levels in documents). Parsing and matching recurse once per
+// level, so this also bounds stack use.
+inline constexpr int kMaxJsonDepth = 200;
+
 struct JsonParseOptions {
   // Inputs longer than this are rejected. Default: kMaxValueSize (64 MiB).
   size_t max_bytes = size_t{64} << 20;
   // Deepest nesting of arrays/objects accepted; the root container is
-  // depth 1. [1, 1024].
-  int max_depth = 1024;
+  // depth 1. [1, kMaxJsonDepth].
+  int max_depth = kMaxJsonDepth;
   // Reject objects that name a member twice (RFC 8259 leaves them
   // undefined; for queries and patches they are almost always mistakes).
   bool reject_duplicate_keys = true;

@@ -23,7 +23,7 @@ struct OndemandContext {
   std::string_view text;  // the input without its padding
   simdjson::ondemand::document* doc = nullptr;
   std::string_view what = "JSON";
-  int max_depth = 1024;
+  int max_depth = kMaxJsonDepth;
   bool reject_duplicate_keys = false;
 };
 

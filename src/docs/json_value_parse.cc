@@ -188,6 +188,78 @@ absl::Status ReadScalar(ondemand::value& v, ondemand::json_type t,
   }
 }
 
+namespace {
+
+// Materialize recurses once per nesting level, so each level's frame is
+// kept small: containers are filled by separate non-inlined functions and
+// the duplicate-key set lives on the heap, only for large objects.
+[[gnu::noinline]] absl::Status MaterializeArray(ondemand::value& v, int depth,
+                                                const OndemandContext& ctx,
+                                                JsonValue* out) {
+  ondemand::array arr;
+  if (auto err = v.get_array().get(arr)) return OndemandError(ctx, err);
+  *out = JsonValue::Array();
+  for (auto item : arr) {
+    ondemand::value iv;
+    if (auto err = std::move(item).get(iv)) return OndemandError(ctx, err);
+    out->mutable_array().emplace_back();
+    if (auto st = Materialize(iv, depth, ctx, &out->mutable_array().back());
+        !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Small objects are checked for duplicate names by scanning; large ones
+// switch to a set so that the check stays linear.
+bool IsDuplicate(const std::vector<JsonValue::Member>& members,
+                 std::string_view key,
+                 std::unique_ptr<absl::flat_hash_set<std::string>>* seen) {
+  constexpr size_t kScanLimit = 16;
+  if (members.size() < kScanLimit) {
+    for (const auto& m : members) {
+      if (m.first == key) return true;
+    }
+    return false;
+  }
+  if (*seen == nullptr) {
+    *seen = std::make_unique<absl::flat_hash_set<std::string>>();
+    for (const auto& m : members) (*seen)->insert(m.first);
+  }
+  return !(*seen)->insert(std::string(key)).second;
+}
+
+[[gnu::noinline]] absl::Status MaterializeObject(ondemand::value& v, int depth,
+                                                 const OndemandContext& ctx,
+                                                 JsonValue* out) {
+  ondemand::object obj;
+  if (auto err = v.get_object().get(obj)) return OndemandError(ctx, err);
+  *out = JsonValue::Object();
+  auto& members = out->mutable_object();
+  std::unique_ptr<absl::flat_hash_set<std::string>> seen;
+  for (auto field_result : obj) {
+    ondemand::field field;
+    if (auto err = std::move(field_result).get(field)) {
+      return OndemandError(ctx, err);
+    }
+    std::string_view key;
+    if (auto st = ReadKey(field, ctx, &key); !st.ok()) return st;
+    if (ctx.reject_duplicate_keys && IsDuplicate(members, key, &seen)) {
+      return ErrorAtCurrent(ctx, absl::StrFormat("duplicate key \"%s\"", key));
+    }
+    members.emplace_back(std::string(key), JsonValue());
+    ondemand::value fv = field.value();
+    if (auto st = Materialize(fv, depth, ctx, &members.back().second);
+        !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status Materialize(ondemand::value& v, int depth,
                          const OndemandContext& ctx, JsonValue* out) {
   ondemand::json_type t;
@@ -202,58 +274,9 @@ absl::Status Materialize(ondemand::value& v, int depth,
     return ErrorAtCurrent(
         ctx, absl::StrFormat("nesting deeper than %d levels", ctx.max_depth));
   }
-  if (t == ondemand::json_type::array) {
-    ondemand::array arr;
-    if (auto err = v.get_array().get(arr)) return OndemandError(ctx, err);
-    *out = JsonValue::Array();
-    for (auto item : arr) {
-      ondemand::value iv;
-      if (auto err = std::move(item).get(iv)) return OndemandError(ctx, err);
-      JsonValue child;
-      if (auto st = Materialize(iv, depth + 1, ctx, &child); !st.ok()) {
-        return st;
-      }
-      out->mutable_array().push_back(std::move(child));
-    }
-    return absl::OkStatus();
-  }
-  ondemand::object obj;
-  if (auto err = v.get_object().get(obj)) return OndemandError(ctx, err);
-  *out = JsonValue::Object();
-  auto& members = out->mutable_object();
-  // Small objects are checked for duplicates by scanning; large ones
-  // switch to a set so the check stays linear.
-  constexpr size_t kScanLimit = 16;
-  absl::flat_hash_set<std::string> seen;
-  for (auto field_result : obj) {
-    ondemand::field field;
-    if (auto err = std::move(field_result).get(field))
-      return OndemandError(ctx, err);
-    std::string_view key;
-    if (auto st = ReadKey(field, ctx, &key); !st.ok()) return st;
-    if (ctx.reject_duplicate_keys) {
-      bool dup = false;
-      if (members.size() < kScanLimit) {
-        for (const auto& m : members) dup = dup || m.first == key;
-      } else {
-        if (seen.empty()) {
-          for (const auto& m : members) seen.insert(m.first);
-        }
-        dup = !seen.insert(std::string(key)).second;
-      }
-      if (dup) {
-        return ErrorAtCurrent(ctx,
-                              absl::StrFormat("duplicate key \"%s\"", key));
-      }
-    }
-    members.emplace_back(std::string(key), JsonValue());
-    ondemand::value fv = field.value();
-    if (auto st = Materialize(fv, depth + 1, ctx, &members.back().second);
-        !st.ok()) {
-      return st;
-    }
-  }
-  return absl::OkStatus();
+  return t == ondemand::json_type::array
+             ? MaterializeArray(v, depth + 1, ctx, out)
+             : MaterializeObject(v, depth + 1, ctx, out);
 }
 
 }  // namespace strata::docs::internal
@@ -275,7 +298,7 @@ absl::StatusOr<JsonValue> ParseJson(std::string_view text,
   OndemandContext ctx;
   ctx.text = std::string_view(padded.data(), text.size());
   ctx.what = options.what;
-  ctx.max_depth = std::clamp(options.max_depth, 1, 1024);
+  ctx.max_depth = std::clamp(options.max_depth, 1, kMaxJsonDepth);
   ctx.reject_duplicate_keys = options.reject_duplicate_keys;
   ondemand::document doc;
   if (auto err = parser.iterate(padded).get(doc)) {

@@ -4,6 +4,7 @@
 // the in-memory one.
 #include "docs/filter.h"
 #include "gtest/gtest.h"
+#include "util/random.h"
 
 namespace strata::docs {
 namespace {
@@ -175,6 +176,73 @@ TEST(FilterMatchTest, MalformedDocumentsAreErrors) {
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << doc;
   }
   EXPECT_TRUE(*m.Matches(R"({"a":2})"));
+}
+
+// Damaged documents (truncated, bytes flipped) must give an answer or an
+// InvalidArgument, never a crash or an out-of-bounds read (run under ASan).
+TEST(FilterMatchTest, DamagedDocumentsNeverCrash) {
+  const char* seeds[] = {
+      R"({"a":[{"b":1},{"b":[2,{"c":"x\"y"}]}],"d":{"e":-1.5e3,"f":null}})",
+      R"({"k":"\u00e9\ud83d\ude00","a":{"0":[[1,2],[3]],"1":true},"n":18446744073709551615})",
+  };
+  absl::StatusOr<Filter> f = ParseFilter(
+      R"({"a.b":{"$gte":1},"$or":[{"d.e":{"$lt":0}},{"a.0.b":null}],"k":{"$ne":"z"},"a.1":{"$exists":true}})");
+  ASSERT_TRUE(f.ok()) << f.status();
+  Matcher m(*f);
+  Random rnd(77);
+  int errors = 0, answers = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string doc = seeds[i % 2];
+    int edits = 1 + static_cast<int>(rnd.Uniform(3));
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rnd.Uniform(doc.size());
+      switch (rnd.Uniform(3)) {
+        case 0:
+          doc[pos] = static_cast<char>(rnd.Uniform(256));
+          break;
+        case 1:
+          doc.resize(pos);
+          break;
+        default:
+          doc.insert(pos, 1, "{}[]\",:\\0e-"[rnd.Uniform(12)]);
+      }
+      if (doc.empty()) break;
+    }
+    absl::StatusOr<bool> r = m.Matches(doc);
+    if (r.ok()) {
+      ++answers;
+    } else {
+      ++errors;
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+    absl::StatusOr<JsonValue> v = ParseJson(doc);
+    if (v.ok()) {
+      m.MatchesValue(*v);
+    } else {
+      EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+    }
+  }
+  EXPECT_GT(errors, 1000);
+  EXPECT_GT(answers, 100);
+}
+
+TEST(FilterMatchTest, DeepDocuments) {
+  std::string deep = std::string(300, '[') + std::string(300, ']');
+  std::string doc = R"({"b":2,"a":)" + deep + "}";
+  // Parts no path leads into are skipped whatever their depth.
+  absl::StatusOr<Filter> f = ParseFilter(R"({"b":2})");
+  ASSERT_TRUE(f.ok());
+  Matcher skip(*f);
+  EXPECT_TRUE(*skip.Matches(doc));
+  // A value that must be compared whole is bounded by kMaxJsonDepth.
+  f = ParseFilter(R"({"a":[]})");
+  ASSERT_TRUE(f.ok());
+  Matcher whole(*f);
+  absl::StatusOr<bool> r = whole.Matches(doc);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string(r.status().message()).find("nesting deeper than 200"),
+            std::string::npos)
+      << r.status();
 }
 
 TEST(FilterMatchTest, MatchesPaddedAvoidsCopy) {

@@ -109,8 +109,10 @@ JsonValue RandomScalar(Random& rnd) {
     case 1:
       return JsonValue::Bool(rnd.OneIn(2));
     case 2:
-      return JsonValue::Int(kInts[rnd.Uniform(std::size(kInts))] +
-                            static_cast<int64_t>(rnd.Uniform(3)) - 1);
+      // A neighbour of a boundary, wrapping around at the ends.
+      return JsonValue::Int(static_cast<int64_t>(
+          static_cast<uint64_t>(kInts[rnd.Uniform(std::size(kInts))]) +
+          rnd.Uniform(3) - 1));
     case 3:
       return JsonValue::Int(static_cast<int64_t>(rnd.Next()));
     case 4:

@@ -123,6 +123,15 @@ TEST(JsonValueTest, LimitsAreEnforced) {
   // 100k-deep nesting never overflows the stack.
   std::string bomb(100000, '[');
   EXPECT_FALSE(ParseJson(bomb).ok());
+  std::string deepest = std::string(200, '[') + std::string(200, ']');
+  EXPECT_TRUE(ParseJson(deepest).ok());
+  absl::StatusOr<JsonValue> too_deep =
+      ParseJson("[" + deepest + "]", JsonParseOptions{.max_depth = 1000});
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_NE(std::string(too_deep.status().message())
+                .find("at byte offset 200: nesting deeper than 200 levels"),
+            std::string::npos)
+      << too_deep.status();
 
   JsonParseOptions dups;
   dups.reject_duplicate_keys = false;
