@@ -34,8 +34,6 @@ absl::Status ErrorAt(std::string_view what, std::string_view loc) {
   return absl::InvalidArgumentError(absl::StrFormat("%s at %s", what, loc));
 }
 
-}  // namespace
-
 // Adds path to the tree under root; "a" with "a.b" is a collision.
 template <typename N>
 absl::Status InsertPath(N* root, const JsonPath& path, std::string_view loc) {
@@ -54,6 +52,8 @@ absl::Status InsertPath(N* root, const JsonPath& path, std::string_view loc) {
   n->leaf = true;
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::StatusOr<Projection> Projection::Parse(const JsonValue& spec,
                                              std::string_view key_field,
