@@ -118,7 +118,7 @@ class FaultInjectionEnv::WritableFileImpl final : public WritableFile {
         base_(std::move(base)) {}
   ~WritableFileImpl() override {
     {
-      absl::MutexLock l(&env_->mu_);
+      MutexLock l(&env_->mu_);
       env_->open_writers_.erase(this);
     }
     base_.reset();  // the base closes itself, keeping buffered data
@@ -129,7 +129,7 @@ class FaultInjectionEnv::WritableFileImpl final : public WritableFile {
     if (s.ok()) s = Base("append");
     if (s.ok()) s = base_->Append(data);
     if (s.ok()) {
-      absl::MutexLock l(&env_->mu_);
+      MutexLock l(&env_->mu_);
       state_->written += data.size();
     }
     return s;
@@ -144,7 +144,7 @@ class FaultInjectionEnv::WritableFileImpl final : public WritableFile {
     if (s.ok()) s = Base("sync");
     if (s.ok()) s = base_->Sync();
     if (s.ok()) {
-      absl::MutexLock l(&env_->mu_);
+      MutexLock l(&env_->mu_);
       state_->synced = state_->written;
     }
     return s;
@@ -154,7 +154,7 @@ class FaultInjectionEnv::WritableFileImpl final : public WritableFile {
   absl::Status Close() override {
     absl::Status s;
     {
-      absl::MutexLock l(&env_->mu_);
+      MutexLock l(&env_->mu_);
       if (!env_->active_) s = env_->InactiveError("close", path_);
       env_->open_writers_.erase(this);
     }
@@ -196,24 +196,24 @@ FaultInjectionEnv::~FaultInjectionEnv() = default;
 
 void FaultInjectionEnv::FailAfter(FaultOp op, int n, absl::StatusCode code,
                                   bool sticky) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   rules_.push_back(Rule{op, code, sticky, std::max(n, 0), 0, Random(0)});
 }
 
 void FaultInjectionEnv::FailOneIn(FaultOp op, uint64_t n, uint64_t seed,
                                   absl::StatusCode code) {
   if (n == 0) return;
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   rules_.push_back(Rule{op, code, true, 0, n, Random(seed)});
 }
 
 void FaultInjectionEnv::ClearFaults() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   rules_.clear();
 }
 
 int64_t FaultInjectionEnv::CountOps(FaultOp op) const {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   if (op != FaultOp::kAny) return counts_[static_cast<int>(op)];
   int64_t total = 0;
   for (int64_t c : counts_) total += c;
@@ -221,22 +221,22 @@ int64_t FaultInjectionEnv::CountOps(FaultOp op) const {
 }
 
 void FaultInjectionEnv::ResetCounts() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   counts_.fill(0);
 }
 
 int64_t FaultInjectionEnv::InjectedFaults() const {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return injected_;
 }
 
 void FaultInjectionEnv::SetFilesystemActive(bool active) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   active_ = active;
 }
 
 bool FaultInjectionEnv::IsFilesystemActive() const {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return active_;
 }
 
@@ -248,7 +248,7 @@ absl::Status FaultInjectionEnv::InactiveError(std::string_view what,
 
 absl::Status FaultInjectionEnv::Check(FaultOp op, std::string_view what,
                                       std::string_view path) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return CheckLocked(op, what, path);
 }
 
@@ -307,7 +307,7 @@ FaultInjectionEnv::NewRandomAccessFile(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<WritableFile>>
 FaultInjectionEnv::NewWritableFile(const std::string& path) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kCreate, "create", path);
   if (!s.ok()) return s;
   // Only a creation changes the directory; rewriting an existing file
@@ -342,7 +342,7 @@ absl::StatusOr<uint64_t> FaultInjectionEnv::GetFileSize(
 }
 
 absl::Status FaultInjectionEnv::RemoveFile(const std::string& path) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kRemove, "remove", path);
   if (s.ok()) s = target()->RemoveFile(path);
   if (s.ok()) {
@@ -354,20 +354,20 @@ absl::Status FaultInjectionEnv::RemoveFile(const std::string& path) {
 }
 
 absl::Status FaultInjectionEnv::CreateDir(const std::string& dir) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kCreate, "mkdir", dir);
   return s.ok() ? target()->CreateDir(dir) : s;
 }
 
 absl::Status FaultInjectionEnv::RemoveDir(const std::string& dir) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kRemove, "rmdir", dir);
   return s.ok() ? target()->RemoveDir(dir) : s;
 }
 
 absl::Status FaultInjectionEnv::RenameFile(const std::string& from,
                                            const std::string& to) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kRename, "rename",
                                absl::StrFormat("%s -> %s", from, to));
   if (!s.ok() || from == to) return s;
@@ -389,7 +389,7 @@ absl::Status FaultInjectionEnv::RenameFile(const std::string& from,
 }
 
 absl::Status FaultInjectionEnv::SyncDir(const std::string& dir) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   absl::Status s = CheckLocked(FaultOp::kSyncDir, "syncdir", dir);
   if (s.ok()) s = target()->SyncDir(dir);
   if (!s.ok()) return s;
@@ -466,7 +466,7 @@ absl::Status FaultInjectionEnv::TruncateUnsyncedLocked() {
 }
 
 absl::Status FaultInjectionEnv::SimulatePowerLoss() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   CloseOpenWritersLocked();
   absl::Status result;
   auto keep_first = [&result](absl::Status s) {
@@ -488,7 +488,7 @@ absl::Status FaultInjectionEnv::SimulatePowerLoss() {
 }
 
 absl::Status FaultInjectionEnv::DropUnsyncedFileData() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   CloseOpenWritersLocked();
   return TruncateUnsyncedLocked();
 }

@@ -35,7 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "strata/env.h"
 #include "util/random.h"
 
@@ -154,7 +154,7 @@ class FaultInjectionEnv : public EnvWrapper {
                                          uint64_t limit);
   absl::Status Overwrite(const std::string& path, std::string_view data);
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mu_);
   std::array<int64_t, kNumFaultOps> counts_ ABSL_GUARDED_BY(mu_) = {};
   int64_t injected_ ABSL_GUARDED_BY(mu_) = 0;

@@ -19,7 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "strata/env.h"
 #include "util/errors.h"
 
@@ -29,13 +29,13 @@ namespace {
 // A file's bytes, shared by the namespace entry and every open handle, so a
 // renamed or removed file stays readable through handles already open.
 struct MemFile {
-  absl::Mutex mu;
+  Mutex mu;
   std::string data ABSL_GUARDED_BY(mu);
 };
 
 // Copies up to n bytes at offset into scratch.
 size_t ReadAt(MemFile& f, uint64_t offset, size_t n, char* scratch) {
-  absl::MutexLock l(&f.mu);
+  MutexLock l(&f.mu);
   if (offset >= f.data.size()) return 0;
   size_t k = std::min<uint64_t>(n, f.data.size() - offset);
   std::memcpy(scratch, f.data.data() + offset, k);
@@ -81,7 +81,7 @@ class MemWritableFile final : public WritableFile {
       : path_(std::move(path)), f_(std::move(f)) {}
   absl::Status Append(std::string_view data) override {
     if (closed_) return ClosedError("append");
-    absl::MutexLock l(&f_->mu);
+    MutexLock l(&f_->mu);
     f_->data.append(data);
     return absl::OkStatus();
   }
@@ -110,7 +110,7 @@ class MemWritableFile final : public WritableFile {
 // Locks held through one MemEnv. Shared with the lock objects so releasing
 // a lock stays safe even if the lock outlives its env.
 struct MemLockTable {
-  absl::Mutex mu;
+  Mutex mu;
   std::set<std::string> held ABSL_GUARDED_BY(mu);
 };
 
@@ -119,7 +119,7 @@ class MemFileLock final : public FileLock {
   MemFileLock(std::shared_ptr<MemLockTable> table, std::string path)
       : table_(std::move(table)), path_(std::move(path)) {}
   ~MemFileLock() override {
-    absl::MutexLock l(&table_->mu);
+    MutexLock l(&table_->mu);
     table_->held.erase(path_);
   }
 
@@ -159,7 +159,7 @@ class MemEnv final : public Env {
   absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::string& path) override {
     std::string p = Normalize(path);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (dirs_.count(p) > 0) return ErrnoError("create", path, EISDIR);
     // A fresh file, as if the old one were unlinked: handles still open on
     // the old contents keep them.
@@ -170,14 +170,14 @@ class MemEnv final : public Env {
 
   bool FileExists(const std::string& path) override {
     std::string p = Normalize(path);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     return files_.count(p) > 0 || DirExistsLocked(p);
   }
 
   absl::StatusOr<std::vector<std::string>> GetChildren(
       const std::string& dir) override {
     std::string d = Normalize(dir);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (files_.count(d) > 0) return ErrnoError("opendir", dir, ENOTDIR);
     if (!DirExistsLocked(d)) return ErrnoError("opendir", dir, ENOENT);
     std::string prefix = ChildPrefix(d);
@@ -190,12 +190,12 @@ class MemEnv final : public Env {
   absl::StatusOr<uint64_t> GetFileSize(const std::string& path) override {
     absl::StatusOr<std::shared_ptr<MemFile>> f = Find(path, "stat");
     if (!f.ok()) return f.status();
-    absl::MutexLock l(&(*f)->mu);
+    MutexLock l(&(*f)->mu);
     return (*f)->data.size();
   }
 
   absl::Status RemoveFile(const std::string& path) override {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (files_.erase(Normalize(path)) == 0) {
       return ErrnoError("unlink", path, ENOENT);
     }
@@ -204,7 +204,7 @@ class MemEnv final : public Env {
 
   absl::Status CreateDir(const std::string& dir) override {
     std::string d = Normalize(dir);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (files_.count(d) > 0) return ErrnoError("mkdir", dir, EEXIST);
     dirs_.insert(d);
     return absl::OkStatus();
@@ -212,7 +212,7 @@ class MemEnv final : public Env {
 
   absl::Status RemoveDir(const std::string& dir) override {
     std::string d = Normalize(dir);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (!DirExistsLocked(d)) return ErrnoError("rmdir", dir, ENOENT);
     if (HasEntriesUnderLocked(d)) return ErrnoError("rmdir", dir, ENOTEMPTY);
     dirs_.erase(d);
@@ -224,7 +224,7 @@ class MemEnv final : public Env {
     std::string f = Normalize(from);
     std::string t = Normalize(to);
     std::string what = absl::StrFormat("%s -> %s", from, to);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     auto it = files_.find(f);
     if (it == files_.end()) return ErrnoError("rename", what, ENOENT);
     if (dirs_.count(t) > 0) return ErrnoError("rename", what, EISDIR);
@@ -236,7 +236,7 @@ class MemEnv final : public Env {
 
   absl::Status SyncDir(const std::string& dir) override {
     std::string d = Normalize(dir);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (!DirExistsLocked(d)) return ErrnoError("open dir", dir, ENOENT);
     return absl::OkStatus();
   }
@@ -245,7 +245,7 @@ class MemEnv final : public Env {
       const std::string& path) override {
     std::string p = Normalize(path);
     {
-      absl::MutexLock l(&locks_->mu);
+      MutexLock l(&locks_->mu);
       if (!locks_->held.insert(p).second) {
         return absl::FailedPreconditionError(absl::StrFormat(
             "lock %s: held by another process or by another DB in this "
@@ -254,7 +254,7 @@ class MemEnv final : public Env {
       }
     }
     auto lock = std::make_unique<MemFileLock>(locks_, p);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     if (dirs_.count(p) > 0) return ErrnoError("open lock file", path, EISDIR);
     if (files_.count(p) == 0) files_[p] = std::make_shared<MemFile>();
     return lock;
@@ -270,7 +270,7 @@ class MemEnv final : public Env {
   absl::StatusOr<std::shared_ptr<MemFile>> Find(const std::string& path,
                                                 std::string_view op) {
     std::string p = Normalize(path);
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     auto it = files_.find(p);
     if (it != files_.end()) return it->second;
     return ErrnoError(op, path, DirExistsLocked(p) ? EISDIR : ENOENT);
@@ -313,7 +313,7 @@ class MemEnv final : public Env {
 
   Env* const clock_;
   const std::shared_ptr<MemLockTable> locks_ = std::make_shared<MemLockTable>();
-  absl::Mutex mu_;
+  Mutex mu_;
   std::map<std::string, std::shared_ptr<MemFile>> files_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> dirs_ ABSL_GUARDED_BY(mu_);
 };

@@ -24,7 +24,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "strata/env.h"
 #include "util/errors.h"
 
@@ -201,16 +201,16 @@ class PosixWritableFile final : public WritableFile {
 class LockTable {
  public:
   bool Insert(const std::string& key) {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     return held_.insert(key).second;
   }
   void Erase(const std::string& key) {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     held_.erase(key);
   }
 
  private:
-  absl::Mutex mu_;
+  Mutex mu_;
   std::set<std::string> held_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -20,7 +20,7 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
                                                 uint64_t offset) {
   Key key(file, offset);
   Shard& s = ShardFor(key);
-  absl::MutexLock lock(&s.mu);
+  MutexLock lock(&s.mu);
   auto it = s.map.find(key);
   if (it == s.map.end()) {
     misses_.fetch_add(1, std::memory_order_relaxed);
@@ -49,7 +49,7 @@ void BlockCache::Insert(uint64_t file, uint64_t offset,
   // Destroy evicted blocks outside the lock: freeing can be slow.
   std::list<Entry> dropped;
   {
-    absl::MutexLock lock(&s.mu);
+    MutexLock lock(&s.mu);
     auto it = s.map.find(key);
     if (it != s.map.end()) {
       s.charge -= it->second->charge;
@@ -67,7 +67,7 @@ void BlockCache::Insert(uint64_t file, uint64_t offset,
 void BlockCache::EraseFile(uint64_t file) {
   for (Shard& s : shards_) {
     std::list<Entry> dropped;
-    absl::MutexLock lock(&s.mu);
+    MutexLock lock(&s.mu);
     for (auto it = s.lru.begin(); it != s.lru.end();) {
       auto next = std::next(it);
       if (it->key.first == file) {
@@ -83,7 +83,7 @@ void BlockCache::EraseFile(uint64_t file) {
 size_t BlockCache::charge() const {
   size_t total = 0;
   for (const Shard& s : shards_) {
-    absl::MutexLock lock(&s.mu);
+    MutexLock lock(&s.mu);
     total += s.charge;
   }
   return total;

@@ -14,7 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "lsm/block.h"
 
 namespace strata {
@@ -51,7 +51,7 @@ class BlockCache {
     size_t charge;
   };
   struct Shard {
-    mutable absl::Mutex mu;
+    mutable Mutex mu;
     std::list<Entry> lru ABSL_GUARDED_BY(mu);  // front = most recent
     absl::flat_hash_map<Key, std::list<Entry>::iterator> map
         ABSL_GUARDED_BY(mu);

@@ -125,7 +125,7 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
                                   std::string_view end) {
   absl::Status s = Flush();
   if (!s.ok()) return s;
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   // Expired files go first: they need no rewrite.
   while (bg_error_.ok()) {
     FileList expired = PickExpiredFiles(*versions_->current(),
@@ -162,7 +162,7 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
 }
 
 absl::Status DBImpl::WaitForBackgroundWork() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   while (bg_error_.ok() && (!imms_.empty() || flush_running_ ||
                             !compacting_windows_.empty() ||
                             HasCompactionWork())) {

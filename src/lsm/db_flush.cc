@@ -12,7 +12,7 @@
 namespace strata {
 
 void DBImpl::BackgroundLoop() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   while (!shutting_down_) {
     if (!bg_error_.ok()) {
       work_cv_.Wait(&mu_);
@@ -130,7 +130,7 @@ absl::StatusOr<std::unique_ptr<SstOutput>> DBImpl::NewOutput(int64_t window,
                                                              int level) {
   uint64_t number = versions_->NewFileNumber();
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     pending_outputs_.insert(number);
   }
   TableBuildOptions tbo;

@@ -92,12 +92,12 @@ DBImpl::DBImpl(const Options& options, std::string dir)
 
 DBImpl::~DBImpl() {
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     shutting_down_ = true;
     work_cv_.SignalAll();
   }
   for (auto& t : threads_) t.join();
-  absl::MutexLock l(&wal_mu_);
+  MutexLock l(&wal_mu_);
   if (log_file_ != nullptr) {
     // Hand buffered WAL bytes to the OS; durability per the sync policy.
     if (options_.sync_policy != SyncPolicy::kNever) {
@@ -182,7 +182,7 @@ absl::Status DBImpl::Recover() {
   versions_->SetLastSequence(max_seq);
   visible_seq_ = max_seq;
 
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   mem_ = std::make_shared<MemTable>();
   absl::Status s = NewLog();
   if (!s.ok()) return s;
@@ -258,7 +258,7 @@ absl::Status DBImpl::NewLog() {
     env_->RemoveFile(name).IgnoreError();
     return Annotate(s, "creating WAL");
   }
-  absl::MutexLock l(&wal_mu_);
+  MutexLock l(&wal_mu_);
   if (log_file_ != nullptr) {
     // Keep the old WAL a durable prefix of history: sync it before writes
     // start landing in the new one.
@@ -277,7 +277,7 @@ void DBImpl::DeleteObsoleteFiles(bool at_open) {
   std::set<uint64_t> live = versions_->LiveFiles();
   uint64_t min_log;
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     live.insert(pending_outputs_.begin(), pending_outputs_.end());
     min_log = imms_.empty() ? log_number_ : imms_.front().log_number;
   }
@@ -313,20 +313,20 @@ void DBImpl::DeleteObsoleteFiles(bool at_open) {
 }
 
 std::unique_ptr<const Snapshot> DBImpl::GetSnapshot() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   SequenceNumber seq = visible_seq_.load(std::memory_order_acquire);
   snapshots_.insert(seq);
   return std::make_unique<SnapshotImpl>(this, seq);
 }
 
 void DBImpl::ReleaseSnapshot(SequenceNumber seq) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   auto it = snapshots_.find(seq);
   if (it != snapshots_.end()) snapshots_.erase(it);
 }
 
 absl::Status DBImpl::BackgroundError() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return bg_error_;
 }
 
@@ -389,7 +389,7 @@ Stats DBImpl::GetStats() {
     }
     st.windows.push_back(ws);
   }
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   st.memtable_bytes = mem_->ApproximateMemoryUsage();
   st.immutable_memtables = imms_.size();
   for (const auto& f : imms_) st.memtable_bytes += f.mem->ApproximateMemoryUsage();

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "lsm/block_cache.h"
 #include "lsm/compaction.h"
 #include "lsm/log_writer.h"
@@ -132,16 +132,16 @@ class DBImpl final : public DB {
 
   // The WAL being appended to. Only the write-group leader (and the interval
   // syncer, under wal_mu_) touch it.
-  absl::Mutex wal_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  Mutex wal_mu_ ABSL_ACQUIRED_AFTER(mu_);
   std::unique_ptr<WritableFile> log_file_ ABSL_GUARDED_BY(wal_mu_);
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(wal_mu_);
   bool log_dirty_ ABSL_GUARDED_BY(wal_mu_) = false;
   int64_t last_sync_nanos_ ABSL_GUARDED_BY(wal_mu_) = 0;
   std::string group_rep_;  // leader-only scratch
 
-  absl::Mutex mu_;
-  absl::CondVar bg_cv_;    // background work finished or is needed
-  absl::CondVar work_cv_;  // wakes the background threads
+  Mutex mu_;
+  CondVar bg_cv_;    // background work finished or is needed
+  CondVar work_cv_;  // wakes the background threads
   std::shared_ptr<MemTable> mem_ ABSL_GUARDED_BY(mu_);
   uint64_t log_number_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Frozen> imms_ ABSL_GUARDED_BY(mu_);  // oldest first

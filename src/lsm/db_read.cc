@@ -30,7 +30,7 @@ struct Pin {
 
 DBImpl::View DBImpl::GetView(const ReadOptions& options) {
   View v;
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   v.mem = mem_;
   for (auto it = imms_.rbegin(); it != imms_.rend(); ++it) {
     v.imms.push_back(it->mem);

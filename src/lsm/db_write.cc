@@ -15,7 +15,7 @@ struct DBImpl::Writer {
   bool sync;
   bool done = false;
   absl::Status status;
-  absl::CondVar cv;
+  CondVar cv;
 };
 
 absl::Status DB::Put(const WriteOptions& options, std::string_view key,
@@ -48,7 +48,7 @@ absl::Status DBImpl::Write(const WriteOptions& options,
 
   Writer w(&batch,
            options.sync || options_.sync_policy == SyncPolicy::kEveryBatch);
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   writers_.push_back(&w);
   while (!w.done && &w != writers_.front()) w.cv.Wait(&mu_);
   if (w.done) return w.status;
@@ -72,7 +72,7 @@ absl::Status DBImpl::Write(const WriteOptions& options,
     // writers keep queueing meanwhile.
     mu_.Unlock();
     {
-      absl::MutexLock wl(&wal_mu_);
+      MutexLock wl(&wal_mu_);
       s = log_->AddRecord(group_rep_);
       if (s.ok()) s = log_file_->Flush();
       log_dirty_ = true;
@@ -202,7 +202,7 @@ absl::Status DBImpl::Flush() {
   // Queue like a writer so no group leader is mid-insert into the memtable
   // being frozen.
   Writer w(nullptr, false);
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   writers_.push_back(&w);
   while (&w != writers_.front()) w.cv.Wait(&mu_);
   absl::Status s = MakeRoomForWrite(/*force=*/true);
@@ -215,14 +215,14 @@ absl::Status DBImpl::Flush() {
 
 void DBImpl::SyncLoop() {
   const int64_t interval = options_.sync_interval_ms * 1'000'000;
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   while (!shutting_down_) {
     work_cv_.WaitWithTimeout(&mu_, absl::Nanoseconds(interval));
     if (shutting_down_) break;
     mu_.Unlock();
     absl::Status s;
     {
-      absl::MutexLock wl(&wal_mu_);
+      MutexLock wl(&wal_mu_);
       if (log_dirty_ &&
           env_->MonotonicNanos() - last_sync_nanos_ >= interval / 2) {
         s = log_file_->Sync();

@@ -219,7 +219,7 @@ void MemTable::Add(SequenceNumber seq, ValueKind kind,
 
 void MemTable::AddRangeTombstone(const RangeTombstone& t) {
   {
-    absl::MutexLock l(&tombstones_mu_);
+    MutexLock l(&tombstones_mu_);
     tombstones_.push_back(t);
   }
   tombstone_bytes_.fetch_add(
@@ -233,7 +233,7 @@ std::unique_ptr<InternalIterator> MemTable::NewIterator() const {
 }
 
 std::vector<RangeTombstone> MemTable::RangeTombstones() const {
-  absl::MutexLock l(&tombstones_mu_);
+  MutexLock l(&tombstones_mu_);
   return tombstones_;
 }
 

@@ -15,7 +15,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "lsm/dbformat.h"
 #include "lsm/internal_iterator.h"
 #include "lsm/memtable_rep.h"
@@ -90,7 +90,7 @@ class MemTable {
   std::atomic<size_t> index_bytes_{0};
   std::atomic<size_t> tombstone_bytes_{0};
 
-  mutable absl::Mutex tombstones_mu_;
+  mutable Mutex tombstones_mu_;
   std::vector<RangeTombstone> tombstones_ ABSL_GUARDED_BY(tombstones_mu_);
 };
 

@@ -15,7 +15,7 @@ TableCache::TableCache(std::string dir, Env* env, size_t capacity,
 absl::StatusOr<std::shared_ptr<Table>> TableCache::Get(uint64_t file_number,
                                                        uint64_t file_size) {
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     auto it = index_.find(file_number);
     if (it != index_.end()) {
       lru_.splice(lru_.begin(), lru_, it->second);
@@ -30,7 +30,7 @@ absl::StatusOr<std::shared_ptr<Table>> TableCache::Get(uint64_t file_number,
                            blocks_, stats_);
   if (!table.ok()) return table.status();
 
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   auto it = index_.find(file_number);
   if (it != index_.end()) return it->second->second;
   lru_.emplace_front(file_number, *table);
@@ -43,7 +43,7 @@ absl::StatusOr<std::shared_ptr<Table>> TableCache::Get(uint64_t file_number,
 }
 
 void TableCache::Evict(uint64_t file_number) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   auto it = index_.find(file_number);
   if (it == index_.end()) return;
   lru_.erase(it->second);

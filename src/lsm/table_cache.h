@@ -11,7 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "lsm/table_reader.h"
 #include "strata/env.h"
 
@@ -39,7 +39,7 @@ class TableCache {
   BlockCache* const blocks_;
   ReadStats* const stats_;
 
-  absl::Mutex mu_;
+  Mutex mu_;
   Lru lru_ ABSL_GUARDED_BY(mu_);  // most recent first
   absl::flat_hash_map<uint64_t, Lru::iterator> index_ ABSL_GUARDED_BY(mu_);
 };

@@ -55,12 +55,12 @@ uint64_t Version::TotalBytes() const {
 
 VersionSet::VersionSet(std::string dir, Env* env)
     : dir_(std::move(dir)), env_(env) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   current_ = std::make_shared<Version>();
 }
 
 VersionSet::~VersionSet() {
-  absl::MutexLock l(&apply_mu_);
+  MutexLock l(&apply_mu_);
   if (manifest_file_ != nullptr) manifest_file_->Close().IgnoreError();
 }
 
@@ -71,12 +71,12 @@ void VersionSet::MarkFileNumberUsed(uint64_t n) {
 }
 
 std::shared_ptr<const Version> VersionSet::current() const {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return current_;
 }
 
 std::set<uint64_t> VersionSet::LiveFiles() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   std::set<uint64_t> live;
   auto add = [&](const Version& v) {
     for (const auto& [w, files] : v.windows()) {
@@ -159,13 +159,13 @@ absl::Status VersionSet::StartNewManifest() {
 }
 
 absl::Status VersionSet::Create(int64_t time_window_ns) {
-  absl::MutexLock l(&apply_mu_);
+  MutexLock l(&apply_mu_);
   time_window_ns_ = time_window_ns;
   return StartNewManifest();
 }
 
 absl::Status VersionSet::Recover() {
-  absl::MutexLock l(&apply_mu_);
+  MutexLock l(&apply_mu_);
   auto current = ReadFileToString(env_, CurrentFileName(dir_));
   if (!current.ok()) return Annotate(current.status(), "reading CURRENT");
   std::string name = *current;
@@ -235,14 +235,14 @@ absl::Status VersionSet::Recover() {
     }
   }
   {
-    absl::MutexLock ml(&mu_);
+    MutexLock ml(&mu_);
     current_ = v;
   }
   return StartNewManifest();
 }
 
 absl::Status VersionSet::LogAndApply(VersionEdit* edit) {
-  absl::MutexLock l(&apply_mu_);
+  MutexLock l(&apply_mu_);
   // A failed manifest write may leave a partial record; appending after it
   // would turn a torn tail into mid-log corruption, so stop for good.
   if (!manifest_error_.ok()) return manifest_error_;
@@ -264,7 +264,7 @@ absl::Status VersionSet::LogAndApply(VersionEdit* edit) {
   }
 
   log_number_ = *edit->log_number;
-  absl::MutexLock ml(&mu_);
+  MutexLock ml(&mu_);
   live_.push_back(current_);
   current_ = std::move(v);
   return absl::OkStatus();

@@ -15,7 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "util/mutex.h"
 #include "lsm/log_writer.h"
 #include "lsm/version_edit.h"
 #include "strata/env.h"
@@ -84,12 +84,12 @@ class VersionSet {
   std::atomic<uint64_t> log_number_{0};
   std::atomic<SequenceNumber> last_sequence_{0};
 
-  absl::Mutex apply_mu_;  // serialises LogAndApply; held across manifest I/O
+  Mutex apply_mu_;  // serialises LogAndApply; held across manifest I/O
   std::unique_ptr<WritableFile> manifest_file_ ABSL_GUARDED_BY(apply_mu_);
   std::unique_ptr<LogWriter> manifest_log_ ABSL_GUARDED_BY(apply_mu_);
   absl::Status manifest_error_ ABSL_GUARDED_BY(apply_mu_);
 
-  mutable absl::Mutex mu_;  // guards current_ and live_
+  mutable Mutex mu_;  // guards current_ and live_
   std::shared_ptr<const Version> current_ ABSL_GUARDED_BY(mu_);
   std::vector<std::weak_ptr<const Version>> live_ ABSL_GUARDED_BY(mu_);
 };
