@@ -1,6 +1,7 @@
 // Picking compactions per time window: whole-file expiry, garbage-heavy
 // windows, size tiers, closing old windows (schema/compaction.md).
 #include <algorithm>
+#include <map>
 
 #include "lsm/compaction.h"
 
@@ -63,6 +64,28 @@ CompactionInputs WholeWindow(const Version& v, int64_t window,
   return in;
 }
 
+namespace {
+
+// A sorted run: one flushed file, or all outputs of one compaction.
+struct Unit {
+  FileList files;
+  uint64_t bytes = 0;
+};
+
+std::vector<Unit> Units(const FileList& files) {
+  std::map<uint64_t, Unit> by_run;
+  for (const auto& f : files) {
+    Unit& u = by_run[f->run_id()];
+    u.files.push_back(f);
+    u.bytes += f->file_size;
+  }
+  std::vector<Unit> units;
+  for (auto& [id, u] : by_run) units.push_back(std::move(u));
+  return units;
+}
+
+}  // namespace
+
 std::optional<CompactionInputs> PickCompaction(const Version& v,
                                                const PickerOptions& o,
                                                const std::set<int64_t>& busy) {
@@ -70,55 +93,52 @@ std::optional<CompactionInputs> PickCompaction(const Version& v,
   if (windows.empty()) return std::nullopt;
   const int64_t newest = windows.rbegin()->first;
 
-  // 1. Windows where most of some file is expired or deleted.
+  // 1. Windows where most of some file is expired or deleted. Expired data
+  // always goes, so that rule converges; tombstones may be kept for a
+  // snapshot, so a window that is already one compacted run is left alone.
   for (const auto& [w, files] : windows) {
     if (busy.count(w)) continue;
+    const bool one_run = Units(files).size() == 1 && files.front()->level > 0;
     for (const auto& f : files) {
       bool expired = ExpiredFraction(*f, o.now) > 0.5;
-      // A lone compacted file keeps tombstones only for a snapshot; do not
-      // rewrite it again and again while that snapshot lives.
-      bool tombs = TombstoneFraction(*f) > 0.5 &&
-                   (files.size() > 1 || f->level == 0);
+      bool tombs = !one_run && TombstoneFraction(*f) > 0.5;
       if (expired || tombs) {
         return WholeWindow(v, w, CompactionReason::kGarbage);
       }
     }
   }
 
-  // 2. Size tiers: at least merge_trigger files within 2x of each other.
+  // 2. Size tiers: at least merge_trigger runs within 2x of each other.
   for (const auto& [w, files] : windows) {
-    if (busy.count(w) || files.size() < static_cast<size_t>(o.merge_trigger)) {
-      continue;
-    }
-    FileList sorted = files;
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-      return a->file_size < b->file_size;
-    });
+    if (busy.count(w)) continue;
+    std::vector<Unit> units = Units(files);
+    if (units.size() < static_cast<size_t>(o.merge_trigger)) continue;
+    std::sort(units.begin(), units.end(),
+              [](const Unit& a, const Unit& b) { return a.bytes < b.bytes; });
     size_t best_begin = 0, best_len = 0;
-    for (size_t i = 0, j = 0; i < sorted.size(); i++) {
+    for (size_t i = 0, j = 0; i < units.size(); i++) {
       if (j < i) j = i;
-      while (j + 1 < sorted.size() &&
-             sorted[j + 1]->file_size <= 2 * std::max<uint64_t>(
-                                                 sorted[i]->file_size, 4096)) {
-        j++;
-      }
+      uint64_t cap = 2 * std::max<uint64_t>(units[i].bytes, 4096);
+      while (j + 1 < units.size() && units[j + 1].bytes <= cap) j++;
       size_t len = j - i + 1;
       if (len >= static_cast<size_t>(o.merge_trigger) && len > best_len) {
         best_begin = i;
         best_len = len;
       }
     }
-    // Too many files of any sizes also merge, smallest first.
-    if (best_len == 0 && files.size() >= 2 * static_cast<size_t>(o.merge_trigger)) {
-      best_len = files.size();
+    // Too many runs of any sizes also merge, smallest first.
+    if (best_len == 0 && units.size() >= 2 * static_cast<size_t>(o.merge_trigger)) {
+      best_len = units.size();
     }
     if (best_len > 0) {
-      best_len = std::min<size_t>(best_len, 64);
+      best_len = std::min<size_t>(best_len, 32);
       CompactionInputs in;
       in.window = w;
       in.reason = CompactionReason::kTiered;
-      in.files.assign(sorted.begin() + best_begin,
-                      sorted.begin() + best_begin + best_len);
+      for (size_t i = best_begin; i < best_begin + best_len; i++) {
+        in.files.insert(in.files.end(), units[i].files.begin(),
+                        units[i].files.end());
+      }
       in.bottommost = in.files.size() == files.size();
       return in;
     }
@@ -126,11 +146,13 @@ std::optional<CompactionInputs> PickCompaction(const Version& v,
 
   // 3. Close windows that stopped receiving most writes: one sorted run.
   for (const auto& [w, files] : windows) {
-    if (w == newest || busy.count(w) || files.size() < 2) continue;
+    if (w == newest || busy.count(w)) continue;
+    std::vector<Unit> units = Units(files);
+    if (units.size() < 2) continue;
     uint64_t largest = 0, total = 0;
-    for (const auto& f : files) {
-      largest = std::max(largest, f->file_size);
-      total += f->file_size;
+    for (const auto& u : units) {
+      largest = std::max(largest, u.bytes);
+      total += u.bytes;
     }
     if (total - largest >= largest / 10) {
       return WholeWindow(v, w, CompactionReason::kCloseWindow);

@@ -93,7 +93,11 @@ absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
   if (s.ok()) {
     VersionEdit edit;
     for (const auto& f : inputs.files) edit.DeleteFile(f->window_id, f->number);
-    for (const auto& m : r->outputs) edit.AddFile(m);
+    // The outputs form one sorted run: the picker treats them as a unit.
+    for (auto m : r->outputs) {
+      m.run = r->outputs.front().number;
+      edit.AddFile(m);
+    }
     s = Install(&edit);
   }
   if (s.ok()) {

@@ -29,6 +29,7 @@ enum FileTag : uint32_t {
   kCounts = 9,
   kSeqs = 10,
   kRawBytes = 11,
+  kRun = 12,
 };
 constexpr std::string_view kMarker = "strata.v1";
 
@@ -60,6 +61,10 @@ void EncodeFile(const FileMeta& f, std::string* out) {
   PutVarint64(out, f.max_seq);
   PutVarint32(out, kRawBytes);
   PutVarint64(out, f.raw_bytes);
+  if (f.run != 0) {
+    PutVarint32(out, kRun);
+    PutVarint64(out, f.run);
+  }
 }
 
 bool DecodeFile(std::string_view in, FileMeta* f, std::string* why) {
@@ -108,6 +113,9 @@ bool DecodeFile(std::string_view in, FileMeta* f, std::string* why) {
         break;
       case kRawBytes:
         ok = GetVarint64(&in, &f->raw_bytes);
+        break;
+      case kRun:
+        ok = GetVarint64(&in, &f->run);
         break;
       default:
         *why = absl::StrFormat(

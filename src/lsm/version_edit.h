@@ -21,6 +21,10 @@ struct FileMeta {
   uint64_t file_size = 0;
   int64_t window_id = 0;
   int level = 0;  // 0 = flushed, 1 = compaction output
+  // Files with the same run id form one sorted run (the outputs of one
+  // compaction: disjoint key ranges). 0 = a run of its own.
+  uint64_t run = 0;
+  uint64_t run_id() const { return run != 0 ? run : number; }
   std::string smallest;  // internal keys
   std::string largest;
   Timestamp min_ts = kMaxTimestamp;  // min > max when no point records
