@@ -56,12 +56,17 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
   auto rd = std::make_unique<RangeDelAggregator>(view.seq);
   std::vector<std::unique_ptr<InternalIterator>> children;
 
-  children.push_back(view.mem->NewIterator());
-  rd->AddAll(view.mem->RangeTombstones());
-  for (const auto& imm : view.imms) {
-    children.push_back(imm->NewIterator());
-    rd->AddAll(imm->RangeTombstones());
-  }
+  // Memtables: skip those whose points all fall outside the time range
+  // (their range tombstones still apply).
+  auto add_memtable = [&](const std::shared_ptr<MemTable>& m) {
+    if (m->num_range_tombstones() > 0) rd->AddAll(m->RangeTombstones());
+    if (m->empty() || m->max_ts() < range.t0 || m->min_ts() >= range.t1) {
+      return;
+    }
+    children.push_back(m->NewIterator());
+  };
+  add_memtable(view.mem);
+  for (const auto& imm : view.imms) add_memtable(imm);
 
   TableReadOptions tro;
   tro.verify_checksums = options.verify_checksums;
