@@ -274,42 +274,47 @@ absl::Status DBImpl::NewLog() {
 }
 
 void DBImpl::DeleteObsoleteFiles(bool at_open) {
-  std::set<uint64_t> live = versions_->LiveFiles();
-  uint64_t min_log;
+  // Decide under the mutex: a new SST is registered in pending_outputs_
+  // (under the mutex) before it is created and leaves it only after it is
+  // installed, so with the mutex held every file in the listing is either
+  // pending, referenced by a live Version, or truly obsolete.
+  std::vector<std::string> obsolete;
   {
     MutexLock l(&mu_);
+    std::set<uint64_t> live = versions_->LiveFiles();
     live.insert(pending_outputs_.begin(), pending_outputs_.end());
-    min_log = imms_.empty() ? log_number_ : imms_.front().log_number;
-  }
-  min_log = std::min(min_log, versions_->log_number());
-  auto children = env_->GetChildren(dir_);
-  if (!children.ok()) return;
-  for (const std::string& name : *children) {
-    uint64_t number;
-    FileType type;
-    if (!ParseFileName(name, &number, &type)) continue;
-    bool keep = true;
-    switch (type) {
-      case FileType::kLog:
-        keep = number >= min_log;
-        break;
-      case FileType::kTable:
-        keep = live.count(number) > 0;
-        if (!keep) table_cache_->Evict(number);
-        break;
-      case FileType::kManifest:
-        keep = number == versions_->manifest_number();
-        break;
-      case FileType::kTemp:
-        keep = !at_open;
-        break;
-      default:
-        break;
+    uint64_t min_log = imms_.empty() ? log_number_ : imms_.front().log_number;
+    min_log = std::min(min_log, versions_->log_number());
+    auto children = env_->GetChildren(dir_);
+    if (!children.ok()) return;
+    for (const std::string& name : *children) {
+      uint64_t number;
+      FileType type;
+      if (!ParseFileName(name, &number, &type)) continue;
+      bool keep = true;
+      switch (type) {
+        case FileType::kLog:
+          keep = number >= min_log;
+          break;
+        case FileType::kTable:
+          keep = live.count(number) > 0;
+          break;
+        case FileType::kManifest:
+          keep = number == versions_->manifest_number();
+          break;
+        case FileType::kTemp:
+          keep = !at_open;
+          break;
+        default:
+          break;
+      }
+      if (!keep) {
+        if (type == FileType::kTable) table_cache_->Evict(number);
+        obsolete.push_back(absl::StrFormat("%s/%s", dir_, name));
+      }
     }
-    if (!keep) {
-      env_->RemoveFile(absl::StrFormat("%s/%s", dir_, name)).IgnoreError();
-    }
   }
+  for (const std::string& path : obsolete) env_->RemoveFile(path).IgnoreError();
 }
 
 std::unique_ptr<const Snapshot> DBImpl::GetSnapshot() {

@@ -160,8 +160,10 @@ absl::Status DBImpl::MakeRoomForWrite(bool force) {
       mu_.Lock();
       continue;
     }
-    if (!force &&
-        mem_->ApproximateMemoryUsage() < options_.write_buffer_size) {
+    // An empty memtable is never full: its arena's first block alone may
+    // exceed a tiny write_buffer_size.
+    if (!force && (mem_->empty() || mem_->ApproximateMemoryUsage() <
+                                        options_.write_buffer_size)) {
       return absl::OkStatus();
     }
     if (force && mem_->empty()) return absl::OkStatus();
