@@ -1,0 +1,302 @@
+// Plan selection. Candidates come from the top-level conjunction of the
+// filter only (predicates under $or/$not/$nor never narrow a read):
+//
+//   primary key  $eq/$in: point reads (2000+); ranges: one span (30-40)
+//   index        per leading path with $eq (100) or $in (70), then one
+//                range (30-40) on the next path; +1000 if a unique index is
+//                fully bound by single values
+//   time window  from/to on a time-field collection (20)
+//   full scan    (0)
+//
+// The highest score wins (ties: primary key, then index order). Multi-
+// entry indexes use one predicate per path (bounds of different
+// predicates may be met by different array elements) and need dedup;
+// sparse indexes are never used for predicates that match missing fields
+// (null). A sort is served by the read order when it follows the primary
+// key or a non-multi index's paths after its single-valued equality
+// prefix; with a limit and no better plan, a non-multi, non-sparse index
+// on the sort paths is scanned in order instead of sorting in memory.
+#include "docs/planner.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
+#include "docs/doc_keys.h"
+#include "docs/index_key.h"
+
+namespace strata::docs {
+
+const char* Plan::name() const {
+  switch (kind) {
+    case PlanKind::kScan:
+      return "scan";
+    case PlanKind::kTimeWindow:
+      return "time_window";
+    case PlanKind::kPrimary:
+      return "primary";
+    case PlanKind::kIndex:
+      return "index";
+  }
+  return "?";
+}
+
+absl::StatusOr<FindQuery> ParseFindQuery(const CollectionInfo& c,
+                                         const FindRequest& r) {
+  FindQuery q;
+  absl::StatusOr<Filter> f =
+      ParseFilter(r.filter.empty() ? std::string_view("{}") : r.filter);
+  if (!f.ok()) return f.status();
+  q.filter = *std::move(f);
+  q.match_all = q.filter.root().op == FilterOp::kTrue;
+  if (!r.projection.empty()) {
+    absl::StatusOr<Projection> p =
+        Projection::ParseJsonText(r.projection, c.spec.key_path);
+    if (!p.ok()) return p.status();
+    q.projection = *std::move(p);
+  }
+  if (!r.sort.empty()) {
+    absl::StatusOr<SortSpec> s = SortSpec::ParseJsonText(r.sort);
+    if (!s.ok()) return s.status();
+    q.sort = *std::move(s);
+  }
+  q.skip = r.skip;
+  q.limit = r.limit;
+  if (r.from.has_value() || r.to.has_value()) {
+    if (c.time_slot < 0) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "collection \"%s\" has no time field; from/to need one",
+          c.spec.name));
+    }
+    q.windowed = true;
+    if (r.from.has_value()) q.t0 = *r.from;
+    if (r.to.has_value()) q.t1 = *r.to;
+  }
+  return q;
+}
+
+namespace {
+
+bool IsScalar(const JsonValue& v) { return !v.is_array() && !v.is_object(); }
+
+bool Usable(const FilterNode& n, bool sparse) {
+  switch (n.op) {
+    case FilterOp::kEq:
+    case FilterOp::kGte:
+    case FilterOp::kLte:
+      return IsScalar(n.value) && !(sparse && n.value.is_null());
+    case FilterOp::kGt:
+    case FilterOp::kLt:
+      return IsScalar(n.value);
+    case FilterOp::kIn:
+      for (const JsonValue& v : n.in_values) {
+        if (!IsScalar(v) || (sparse && v.is_null())) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsRange(FilterOp op) {
+  return op == FilterOp::kGt || op == FilterOp::kGte || op == FilterOp::kLt ||
+         op == FilterOp::kLte;
+}
+
+// Ascending, disjoint spans in both inputs -> their intersection.
+std::vector<KeySpan> Intersect(const std::vector<KeySpan>& a,
+                               const std::vector<KeySpan>& b) {
+  std::vector<KeySpan> out;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const std::string& start = std::max(a[i].start, b[j].start);
+    const std::string& limit = std::min(a[i].limit, b[j].limit);
+    if (start < limit) out.push_back({start, limit});
+    if (a[i].limit < b[j].limit) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return out;
+}
+
+struct Candidate {
+  int score = 0;
+  std::vector<KeySpan> spans;
+  size_t fixed = 0;    // leading components bound to one value
+  bool exact = false;  // every component bound by equality
+};
+
+constexpr size_t kMaxSpans = 1000;
+
+// Scores reading keys prefix enc(p0) enc(p1)... for the conjuncts.
+Candidate Evaluate(const std::string& prefix,
+                   const std::vector<std::string>& paths, bool multi,
+                   bool sparse, const Filter& filter,
+                   const std::vector<const FilterNode*>& conj) {
+  Candidate cand;
+  auto preds_on = [&](const std::string& path) {
+    std::vector<const FilterNode*> out;
+    for (const FilterNode* n : conj) {
+      if (Usable(*n, sparse) && filter.paths()[n->path].dotted() == path) {
+        out.push_back(n);
+      }
+    }
+    return out;
+  };
+  std::vector<std::string> prefixes = {prefix};
+  bool all_fixed = true;
+  size_t k = 0;
+  for (; k < paths.size(); ++k) {
+    std::vector<const FilterNode*> preds = preds_on(paths[k]);
+    const FilterNode* eq = nullptr;
+    for (const FilterNode* n : preds) {
+      if (n->op == FilterOp::kEq || (n->op == FilterOp::kIn && eq == nullptr)) {
+        eq = n;
+      }
+    }
+    if (eq == nullptr) break;
+    std::vector<JsonView> values;
+    if (eq->op == FilterOp::kEq) {
+      values.emplace_back(eq->value);
+    } else {
+      for (const JsonValue& v : eq->in_values) values.emplace_back(v);
+    }
+    if (prefixes.size() * values.size() > kMaxSpans) break;
+    std::vector<std::string> next;
+    for (const std::string& p : prefixes) {
+      for (JsonView v : values) {
+        next.push_back(p);
+        (void)AppendIndexKey(&next.back(), v);  // scalars: cannot fail
+      }
+    }
+    prefixes.swap(next);
+    cand.score += eq->op == FilterOp::kEq ? 100 : 70;
+    if (values.size() == 1 && all_fixed) {
+      ++cand.fixed;
+    } else {
+      all_fixed = false;
+    }
+  }
+  std::vector<const FilterNode*> ranges;
+  if (k < paths.size()) {
+    for (const FilterNode* n : preds_on(paths[k])) {
+      if (IsRange(n->op)) ranges.push_back(n);
+    }
+    if (multi && ranges.size() > 1) ranges.resize(1);
+  }
+  if (cand.score == 0 && ranges.empty()) return cand;
+  for (const std::string& p : prefixes) {
+    std::vector<KeySpan> spans = {{p, PrefixEnd(p)}};
+    for (const FilterNode* n : ranges) {
+      absl::StatusOr<IndexKeyRange> r = IndexRangeForOp(p, n->op, n->value);
+      std::vector<KeySpan> one;
+      if (r.ok() && !r->empty()) one.push_back({r->start, r->limit});
+      spans = Intersect(spans, one);
+    }
+    for (KeySpan& s : spans) cand.spans.push_back(std::move(s));
+  }
+  if (!ranges.empty()) cand.score += ranges.size() > 1 ? 40 : 30;
+  cand.exact = k == paths.size();
+  if (all_fixed && cand.exact) cand.score += 1000;
+  return cand;
+}
+
+// Whether reading in key order of paths (after `fixed` single-valued
+// leading components) yields the sort; *descending set if reversed.
+bool FollowsSort(const SortSpec& sort, const std::vector<std::string>& paths,
+                 size_t fixed, bool* descending) {
+  const auto& f = sort.fields();
+  if (f.empty()) return false;
+  for (size_t s = 0; s <= fixed && s + f.size() <= paths.size(); ++s) {
+    bool match = true;
+    for (size_t i = 0; i < f.size() && match; ++i) {
+      match = f[i].path.dotted() == paths[s + i] &&
+              f[i].ascending == f[0].ascending;
+    }
+    if (match) {
+      *descending = !f[0].ascending;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
+                bool allow_indexes) {
+  std::vector<const FilterNode*> conj;
+  const FilterNode& root = q.filter.root();
+  if (root.op == FilterOp::kAnd) {
+    for (const FilterNode& n : root.children) conj.push_back(&n);
+  } else {
+    conj.push_back(&root);
+  }
+  Plan plan;
+  plan.t0 = q.t0;
+  plan.t1 = q.t1;
+  int best = 0;
+  size_t fixed = 0;
+  const std::vector<std::string> key_paths = {c.spec.key_path};
+  Candidate pk =
+      Evaluate(c.doc_prefix, key_paths, false, false, q.filter, conj);
+  if (pk.score > 0) {
+    best = pk.score;
+    plan.kind = PlanKind::kPrimary;
+    plan.spans = std::move(pk.spans);
+    if (pk.exact) {
+      // Point reads: a whole key is one record, and single-key spans let
+      // the core use bloom filters.
+      best += 2000;
+      for (KeySpan& s : plan.spans) s.limit = s.start + std::string(1, '\0');
+    }
+  }
+  static const std::vector<IndexInfo> kNoIndexes;
+  const std::vector<IndexInfo>& indexes =
+      allow_indexes ? c.indexes : kNoIndexes;
+  for (const IndexInfo& ix : indexes) {
+    Candidate cand = Evaluate(ix.prefix, ix.spec.paths, ix.spec.multi,
+                              ix.spec.sparse, q.filter, conj);
+    if (cand.score > 0 && ix.spec.unique && cand.score >= 1000) {
+      cand.score += 500;  // one document at most per lookup
+    }
+    if (cand.score > best) {
+      best = cand.score;
+      plan.kind = PlanKind::kIndex;
+      plan.index = &ix;
+      plan.spans = std::move(cand.spans);
+      plan.dedup = ix.spec.multi;
+      fixed = cand.fixed;
+    }
+  }
+  if (best == 0) {
+    plan.kind = q.windowed ? PlanKind::kTimeWindow : PlanKind::kScan;
+    plan.spans = {{c.doc_prefix, c.doc_end}};
+  }
+  bool descending = false;
+  if (plan.kind == PlanKind::kIndex) {
+    if (!plan.index->spec.multi &&
+        FollowsSort(q.sort, plan.index->spec.paths, fixed, &descending)) {
+      plan.provides_sort = true;
+    }
+  } else if (FollowsSort(q.sort, key_paths, 0, &descending)) {
+    plan.provides_sort = true;
+  } else if (best == 0 && q.limit > 0) {
+    for (const IndexInfo& ix : indexes) {
+      if (ix.spec.multi || ix.spec.sparse ||
+          !FollowsSort(q.sort, ix.spec.paths, 0, &descending)) {
+        continue;
+      }
+      plan.kind = PlanKind::kIndex;
+      plan.index = &ix;
+      plan.spans = {{ix.prefix, PrefixEnd(ix.prefix)}};
+      plan.provides_sort = true;
+      break;
+    }
+  }
+  plan.reverse = plan.provides_sort && descending;
+  return plan;
+}
+
+}  // namespace strata::docs
