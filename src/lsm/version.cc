@@ -177,6 +177,11 @@ absl::Status VersionSet::Recover() {
   name.pop_back();
   std::string path = absl::StrFormat("%s/%s", dir_, name);
   auto size = env_->GetFileSize(path);
+  // Only a missing manifest is damage; an I/O error keeps its code so a
+  // transient EIO is not reported as corruption.
+  if (!size.ok() && !absl::IsNotFound(size.status())) {
+    return Annotate(size.status(), "reading the manifest named by CURRENT");
+  }
   if (!size.ok()) {
     return absl::DataLossError(absl::StrFormat(
         "manifest %s named by CURRENT is unreadable: %s", path,
@@ -222,6 +227,10 @@ absl::Status VersionSet::Recover() {
       MarkFileNumberUsed(f->number);
       std::string table = TableFileName(dir_, f->number);
       auto fsize = env_->GetFileSize(table);
+      if (!fsize.ok() && !absl::IsNotFound(fsize.status())) {
+        return Annotate(fsize.status(),
+                        absl::StrFormat("checking SST %s", table));
+      }
       if (!fsize.ok()) {
         return absl::DataLossError(absl::StrFormat(
             "SST %s referenced by %s is missing: %s", table, path,
