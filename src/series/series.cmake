@@ -1,2 +1,13 @@
-add_library(strata_series INTERFACE)
-target_link_libraries(strata_series INTERFACE strata_lsm)
+# The time-series layer over the DB: catalog and ingest (series_store),
+# the snapshot reader the executor uses, SHOW/DELETE/DROP statements and
+# the public TimeSeries class.
+add_library(strata_series STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/key_codec.cc
+  ${CMAKE_CURRENT_LIST_DIR}/meta_statements.cc
+  ${CMAKE_CURRENT_LIST_DIR}/series_db_reader.cc
+  ${CMAKE_CURRENT_LIST_DIR}/series_store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/time_series.cc
+)
+target_link_libraries(strata_series PUBLIC
+  strata_series_exec strata_influxql strata_series_lp strata_lsm
+  absl::node_hash_map)
