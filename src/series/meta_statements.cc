@@ -118,10 +118,6 @@ bool Eval(const Node& n, const std::vector<Tag>& tags) {
 
 class ConditionCompiler {
  public:
-  ConditionCompiler(std::vector<std::string>* names,
-                    std::vector<std::string>* field_names)
-      : names_(names), field_names_(field_names) {}
-
   absl::StatusOr<std::unique_ptr<Node>> Compile(const Expr& e) {
     if (const auto* p = e.As<influxql::ParenExpr>()) return Compile(*p->expr);
     if (const auto* b = e.As<influxql::BooleanLiteral>()) {
@@ -180,14 +176,6 @@ class ConditionCompiler {
           b.pos, absl::StrFormat("invalid tag comparison: %s", b.ToString()));
     }
     n->tag = ref->name;
-    names_->push_back(ref->name);
-    if (ref->type == influxql::DataType::kField ||
-        ref->type == influxql::DataType::kFloat ||
-        ref->type == influxql::DataType::kInteger ||
-        ref->type == influxql::DataType::kUnsigned ||
-        ref->type == influxql::DataType::kBoolean) {
-      field_names_->push_back(ref->name);
-    }
     const bool regex_op =
         n->kind == Node::Kind::kMatch || n->kind == Node::Kind::kNotMatch;
     if (regex_op) {
@@ -207,16 +195,6 @@ class ConditionCompiler {
       n->value = s->value;
       return n;
     }
-    if (const auto* re = lit_side->As<influxql::RegexLiteral>()) {
-      // InfluxDB accepts `tag = /re/` as a match.
-      absl::StatusOr<std::shared_ptr<const std::regex>> compiled =
-          CompileRegex(re->pattern, re->pos);
-      if (!compiled.ok()) return compiled.status();
-      n->regex = *std::move(compiled);
-      n->kind = n->kind == Node::Kind::kEq ? Node::Kind::kMatch
-                                           : Node::Kind::kNotMatch;
-      return n;
-    }
     return ErrorAt(b.pos,
                    absl::StrFormat("tags compare with a string or regex: %s",
                                    b.ToString()));
@@ -231,7 +209,7 @@ class ConditionCompiler {
 absl::StatusOr<TagCondition> TagCondition::Compile(const Expr* expr) {
   TagCondition c;
   if (expr == nullptr) return c;
-  ConditionCompiler compiler(&c.names_, &c.field_names_);
+  ConditionCompiler compiler;
   absl::StatusOr<std::unique_ptr<Node>> root = compiler.Compile(*expr);
   if (!root.ok()) return root.status();
   c.root_ = std::shared_ptr<const Node>(*std::move(root));
@@ -561,29 +539,45 @@ absl::Status ExecuteShow(const Statement& statement, SeriesReader* reader,
 
 namespace {
 
+// Every variable a condition names.
+void CollectVarRefs(const Expr* e, std::vector<const influxql::VarRef*>* out) {
+  if (e == nullptr) return;
+  if (const auto* ref = e->As<influxql::VarRef>()) {
+    out->push_back(ref);
+  } else if (const auto* p = e->As<influxql::ParenExpr>()) {
+    CollectVarRefs(p->expr.get(), out);
+  } else if (const auto* b = e->As<BinaryExpr>()) {
+    CollectVarRefs(b->lhs.get(), out);
+    CollectVarRefs(b->rhs.get(), out);
+  }
+}
+
 // Deletes (or with drop_series drops) the matching series of every source
 // measurement, with t0 <= ts < t1.
 absl::Status DeleteMatching(SeriesStore* store,
                             const std::optional<Measurement>& source,
                             const Expr* tag_expr, Timestamp t0, Timestamp t1,
                             bool drop_series) {
-  absl::StatusOr<TagCondition> cond = TagCondition::Compile(tag_expr);
-  if (!cond.ok()) return cond.status();
   absl::StatusOr<std::vector<std::string>> names =
       FilterNames(store->Measurements(), source);
   if (!names.ok()) return names.status();
   // As InfluxDB: deletes select series by tags only.
-  bool uses_field = !cond->field_names().empty();
-  for (const std::string& m : *names) {
+  std::vector<const influxql::VarRef*> refs;
+  CollectVarRefs(tag_expr, &refs);
+  for (const influxql::VarRef* ref : refs) {
+    bool is_field = ref->type != influxql::DataType::kUnknown &&
+                    ref->type != influxql::DataType::kTag;
     FieldType type;
-    for (const std::string& n : cond->names()) {
-      uses_field = uses_field || store->LookupFieldType(m, n, &type);
+    for (const std::string& m : *names) {
+      is_field = is_field || store->LookupFieldType(m, ref->name, &type);
+    }
+    if (is_field) {
+      return absl::InvalidArgumentError(
+          "fields not supported in WHERE clause during deletion");
     }
   }
-  if (uses_field) {
-    return absl::InvalidArgumentError(
-        "fields not supported in WHERE clause during deletion");
-  }
+  absl::StatusOr<TagCondition> cond = TagCondition::Compile(tag_expr);
+  if (!cond.ok()) return cond.status();
   const TagCondition& c = *cond;
   for (const std::string& m : *names) {
     absl::StatusOr<size_t> n = store->DeleteSeries(

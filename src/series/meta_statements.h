@@ -35,16 +35,11 @@ class TagCondition {
   // tags sorted by key.
   bool Matches(const std::vector<Tag>& tags) const;
   bool always_true() const { return root_ == nullptr; }
-  // Every name the condition compares, and those typed `::field`.
-  const std::vector<std::string>& names() const { return names_; }
-  const std::vector<std::string>& field_names() const { return field_names_; }
 
   struct Node;
 
  private:
   std::shared_ptr<const Node> root_;
-  std::vector<std::string> names_;
-  std::vector<std::string> field_names_;
 };
 
 // Runs one SHOW statement over reader into result->series. Time conditions
