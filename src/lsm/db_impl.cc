@@ -230,7 +230,17 @@ absl::Status DBImpl::ReplayLog(uint64_t number,
                           WriteBatchInternal::Count(record) - 1;
     *max_seq = std::max(*max_seq, last);
     if ((*mem)->ApproximateMemoryUsage() >= options_.write_buffer_size) {
-      s = WriteTables(**mem, *versions_->current(), flushed);
+      std::vector<FileMeta> files;
+      s = WriteTables(**mem, *versions_->current(), &files);
+      if (!s.ok()) return s;
+      // Install the SSTs now, not with the final edit: WriteTables writes a
+      // range delete only into windows the current Version (or its own
+      // memtable) has, so a range delete replayed later must see these
+      // files. The log number is unchanged, so a crash before recovery ends
+      // replays the WALs again (the same records, harmlessly duplicated).
+      VersionEdit edit;
+      for (auto& f : files) edit.AddFile(std::move(f));
+      s = Install(&edit);
       if (!s.ok()) return s;
       mem->reset();
     }
