@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,15 +60,17 @@ inline WriteBatch ToWriteBatch(const Batch& ops) {
   return b;
 }
 
-// Live (key, ts) -> (value, expire_at).
+// (key, ts) -> its put versions since the last delete, oldest first, as
+// (value, expire_at). Per db.h, an expired put defers to the next older
+// version; a delete or covering range delete hides them all.
 using State = std::map<std::pair<std::string, Timestamp>,
-                       std::pair<std::string, int64_t>>;
+                       std::vector<std::pair<std::string, int64_t>>>;
 
 inline void Apply(const Batch& ops, State* s) {
   for (const Op& op : ops) {
     switch (op.kind) {
       case Op::kPut:
-        (*s)[{op.key, op.ts}] = {op.value, op.expire_at};
+        (*s)[{op.key, op.ts}].emplace_back(op.value, op.expire_at);
         break;
       case Op::kDelete:
         s->erase({op.key, op.ts});
@@ -86,17 +89,26 @@ inline void Apply(const Batch& ops, State* s) {
 // "key@ts=value " for every record visible at now, in key order.
 inline std::string Render(const State& s, int64_t now) {
   std::string out;
-  for (const auto& [k, v] : s) {
-    if (v.second <= now) continue;
-    absl::StrAppendFormat(&out, "%s@%d=%s ", k.first, k.second, v.first);
+  for (const auto& [k, versions] : s) {
+    for (auto v = versions.rbegin(); v != versions.rend(); ++v) {
+      if (v->second <= now) continue;
+      absl::StrAppendFormat(&out, "%s@%d=%s ", k.first, k.second, v->first);
+      break;
+    }
   }
   return out;
 }
 
-// The same rendering of what the DB returns, or an error.
-inline absl::StatusOr<std::string> RenderDb(DB* db) {
+// The same rendering of what the DB returns (keys starting with prefix),
+// or an error.
+inline absl::StatusOr<std::string> RenderDb(DB* db,
+                                            const std::string& prefix = "") {
   std::string out;
-  auto it = db->NewIterator(ReadOptions());
+  const std::string end = prefix.empty() ? "" : prefix + "\xff";
+  ScanRange range;
+  range.begin = prefix;
+  range.end = end;
+  auto it = db->NewIterator(ReadOptions(), range);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     absl::StrAppendFormat(&out, "%s@%d=%s ", it->key(), it->timestamp(),
                           it->value());
@@ -124,9 +136,11 @@ class BatchLog {
 
   // Finds the prefix of attempted batches whose effect the DB shows.
   // Returns its length, or an error describing the mismatch when no prefix
-  // in [durable(), attempted()] matches.
-  absl::StatusOr<size_t> MatchPrefix(DB* db, int64_t now) const {
-    absl::StatusOr<std::string> got = RenderDb(db);
+  // in [durable(), attempted()] matches. With key_prefix, only keys starting
+  // with it are compared (batches must only touch such keys).
+  absl::StatusOr<size_t> MatchPrefix(DB* db, int64_t now,
+                                     const std::string& key_prefix = "") const {
+    absl::StatusOr<std::string> got = RenderDb(db, key_prefix);
     if (!got.ok()) return got.status();
     State s;
     std::string first_want;
@@ -137,10 +151,77 @@ class BatchLog {
       if (p == durable_) first_want = want;
       if (want == *got) return p;
     }
+    State all;
+    for (const Batch& b : batches_) Apply(b, &all);
+    std::string diff = Diff(*got, first_want);
     return absl::InternalError(absl::StrFormat(
         "DB state matches no prefix in [%d, %d] of the attempted batches\n"
-        "  DB:                  %s\n  durable prefix wants: %s",
-        durable_, batches_.size(), *got, first_want));
+        "  vs the durable prefix: %s\n  vs all attempted: %s\n"
+        "  history of the first difference: %s",
+        durable_, batches_.size(), diff, Diff(*got, Render(all, now)),
+        History(diff)));
+  }
+
+  // The batches that touched the first record named in a Diff() result.
+  std::string History(std::string_view diff) const {
+    if (diff.size() < 2 || (diff[0] != '+' && diff[0] != '-')) return "";
+    size_t at = diff.find('@'), eq = diff.find('=');
+    if (at == std::string_view::npos || eq == std::string_view::npos) {
+      return "";
+    }
+    std::string key(diff.substr(1, at - 1));
+    Timestamp ts = std::stoll(std::string(diff.substr(at + 1, eq - at - 1)));
+    std::string out;
+    for (size_t i = 0; i < batches_.size(); i++) {
+      for (const Op& op : batches_[i]) {
+        bool hit = false;
+        std::string what;
+        if (op.kind != Op::kDeleteRange && op.key == key && op.ts == ts) {
+          hit = true;
+          what = op.kind == Op::kPut
+                     ? absl::StrFormat("put %s exp %d", op.value.substr(0, 12),
+                                       op.expire_at)
+                     : "delete";
+        } else if (op.kind == Op::kDeleteRange && op.key <= key &&
+                   key < op.end && op.ts <= ts && ts < op.t1) {
+          hit = true;
+          what = absl::StrFormat("range [%s,%s) [%d,%d)", op.key, op.end, op.ts,
+                                 op.t1);
+        }
+        if (hit) absl::StrAppendFormat(&out, "#%d %s; ", i, what);
+      }
+    }
+    return out;
+  }
+
+  // "+record" for records only the DB has, "-record" for those only the
+  // model has; values cut short.
+  static std::string Diff(const std::string& db, const std::string& model) {
+    auto split = [](const std::string& r) {
+      std::map<std::string, std::string> m;
+      for (std::string_view rest = r; !rest.empty();) {
+        size_t sp = rest.find(' ');
+        std::string_view rec = rest.substr(0, sp);
+        rest.remove_prefix(sp == std::string_view::npos ? rest.size() : sp + 1);
+        size_t eq = rec.find('=');
+        m[std::string(rec.substr(0, eq))] = std::string(rec.substr(eq + 1, 24));
+      }
+      return m;
+    };
+    auto a = split(db), b = split(model);
+    std::string out;
+    int shown = 0;
+    for (const auto& [k, v] : a) {
+      auto it = b.find(k);
+      if (it != b.end() && it->second == v) continue;
+      if (shown++ < 12) absl::StrAppendFormat(&out, "+%s=%s ", k, v);
+    }
+    for (const auto& [k, v] : b) {
+      auto it = a.find(k);
+      if (it != a.end() && it->second == v) continue;
+      if (shown++ < 12) absl::StrAppendFormat(&out, "-%s=%s ", k, v);
+    }
+    return out.empty() ? "(same)" : out;
   }
 
   // Keeps the first p batches (after a recovery chose them).
@@ -171,28 +252,39 @@ struct EnvStack {
   std::unique_ptr<ManualClockEnv> clean;
 };
 
+// Shape of the random batches: key space and value sizes.
+struct BatchShape {
+  std::string prefix = "k";  // keys are prefix + two digits
+  int keys = 24;             // distinct keys, at most 100
+  int max_pad = 300;         // values get up to this many extra bytes
+};
+
 // A random batch over a small key space, so ops overwrite and delete each
 // other. Timestamps span several time windows of width `window`.
-inline Batch RandomBatch(Random* rng, int64_t now, int64_t window, int serial) {
+inline Batch RandomBatch(Random* rng, int64_t now, int64_t window, int serial,
+                         const BatchShape& shape = {}) {
+  auto key = [&] {
+    return absl::StrFormat("%s%02d", shape.prefix, rng->Uniform(shape.keys));
+  };
   Batch b;
   const int n = 1 + static_cast<int>(rng->Uniform(4));
   for (int i = 0; i < n; i++) {
     Op op;
     const uint64_t dice = rng->Uniform(20);
-    op.key = absl::StrFormat("k%02d", rng->Uniform(24));
+    op.key = key();
     op.ts = static_cast<Timestamp>(rng->Uniform(8)) * (window / 2);
     if (dice < 13) {
       op.kind = Op::kPut;
       op.value = absl::StrFormat("v%d.%d", serial, i);
-      if (rng->OneIn(4)) op.value.append(rng->Uniform(300), 'x');
-      // TTL writes: some already expired, some expiring in the future.
+      if (rng->OneIn(4)) op.value.append(rng->Uniform(shape.max_pad + 1), 'x');
+      // TTL writes: some already expired, some expiring later.
       if (dice == 11) op.expire_at = now - 1;
       if (dice == 12) op.expire_at = now + 1'000'000'000'000;
     } else if (dice < 17) {
       op.kind = Op::kDelete;
     } else {
       op.kind = Op::kDeleteRange;
-      op.end = absl::StrFormat("k%02d", rng->Uniform(24));
+      op.end = key();
       if (op.end <= op.key) op.end = op.key + "~";
       op.t1 = op.ts + static_cast<Timestamp>(1 + rng->Uniform(4)) * window;
     }
