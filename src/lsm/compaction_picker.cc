@@ -8,14 +8,16 @@
 namespace strata {
 namespace {
 
+// Share of a file's records already expired, assuming their expiries are
+// spread evenly over [min_expire, max_expire]. Files holding records that
+// never expire (or tombstones) report 0: only whole-file drops reach them.
 double ExpiredFraction(const FileMeta& f, int64_t now) {
   if (f.max_expire <= now) return 1;
-  if (f.min_expire >= now || f.max_expire == kNeverExpires) {
-    // Unknown spread up to "never": count only what surely expired.
-    return f.min_expire < now && f.max_expire == kNeverExpires ? 0.0 : 0.0;
-  }
-  return static_cast<double>(now - f.min_expire) /
-         static_cast<double>(f.max_expire - f.min_expire);
+  if (f.min_expire >= now || f.max_expire == kNeverExpires) return 0;
+  // Doubles: the span may exceed int64 (expiries can be far in the past).
+  return (static_cast<double>(now) - static_cast<double>(f.min_expire)) /
+         (static_cast<double>(f.max_expire) -
+          static_cast<double>(f.min_expire));
 }
 
 double TombstoneFraction(const FileMeta& f) {

@@ -12,7 +12,9 @@ absl::Status DBImpl::Install(VersionEdit* edit) {
   absl::Status s = versions_->LogAndApply(edit);
   if (!s.ok()) return s;
   uint64_t most = 0;
-  for (const auto& [w, files] : versions_->current()->windows()) {
+  // Hold the Version: a temporary would die inside the range-for.
+  auto v = versions_->current();
+  for (const auto& [w, files] : v->windows()) {
     most = std::max<uint64_t>(most, files.size());
   }
   max_window_files_.store(most, std::memory_order_relaxed);
@@ -139,7 +141,8 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
     if (!s.ok()) RecordBackgroundError(s);
   }
   std::vector<int64_t> windows;
-  for (const auto& [w, files] : versions_->current()->windows()) {
+  auto v = versions_->current();
+  for (const auto& [w, files] : v->windows()) {
     for (const auto& f : files) {
       bool overlaps = (end.empty() || ExtractUserKey(f->smallest) < end ||
                        !f->has_points()) &&
@@ -150,6 +153,7 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
       }
     }
   }
+  v.reset();  // do not pin the files the compactions below replace
   for (int64_t w : windows) {
     while (compacting_windows_.count(w) && bg_error_.ok()) bg_cv_.Wait(&mu_);
     if (!bg_error_.ok()) return bg_error_;

@@ -125,7 +125,8 @@ absl::Status VersionSet::WriteSnapshot(LogWriter* log) {
   snap.log_number = log_number_.load();
   snap.next_file_number = next_file_number_.load();
   snap.last_sequence = last_sequence_.load();
-  for (const auto& [w, files] : current()->windows()) {
+  auto v = current();  // a temporary would die inside the range-for
+  for (const auto& [w, files] : v->windows()) {
     for (const auto& f : files) snap.AddFile(*f);
   }
   std::string record;
