@@ -86,6 +86,12 @@ class TableIterator final : public InternalIterator {
   }
 
   bool Load(size_t i) {
+    // Re-seeks inside the loaded block (common: the DB iterator seeks to a
+    // window's edge right after landing near it) need no second fetch.
+    if (block_data_ != nullptr && block_ == i) {
+      if (iter_ == nullptr) iter_ = block_data_->NewIterator();
+      return true;
+    }
     iter_.reset();
     absl::StatusOr<std::shared_ptr<const Block>> b =
         table_->ReadDataBlock(i, options_.fill_cache);
