@@ -1,23 +1,34 @@
-# Reliability tests (issue 8): fault sweeps and power loss at the DB level,
-# documented limits, file permissions. Label "reliability"; the sweeps also
-# carry "tsan" so scripts/sanitize.sh runs them under ThreadSanitizer.
-strata_test(fault_sweep_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/fault_sweep_test.cc
-  LIBS strata_lsm
-  LABELS reliability tsan
-  TIMEOUT 120)
-strata_test(power_loss_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/power_loss_test.cc
-  LIBS strata_lsm
-  LABELS reliability tsan
-  TIMEOUT 120)
-strata_test(limits_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/limits_test.cc
-  LIBS strata_lsm strata_series_lp strata_influxql strata_docs_core
-  LABELS reliability quick
-  TIMEOUT 120)
-strata_test(permissions_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/permissions_test.cc
-  LIBS strata_lsm
-  LABELS reliability quick
-  TIMEOUT 60)
+#Reliability tests(issue 8) : fault sweeps and power loss at the DB level,
+#documented limits, file permissions.Label "reliability"; the sweeps also
+#carry "tsan" so scripts / sanitize.sh runs them under ThreadSanitizer.
+strata_test(
+    fault_sweep_test SOURCES ${CMAKE_CURRENT_LIST_DIR} /
+    fault_sweep_test.cc LIBS strata_lsm LABELS reliability tsan TIMEOUT 120)
+    strata_test(
+        power_loss_test SOURCES ${CMAKE_CURRENT_LIST_DIR} /
+        power_loss_test.cc LIBS strata_lsm LABELS reliability tsan TIMEOUT 120)
+        strata_test(limits_test SOURCES ${CMAKE_CURRENT_LIST_DIR} /
+                    limits_test.cc LIBS strata_lsm strata_series_lp
+                        strata_influxql strata_docs_core LABELS reliability
+                            quick TIMEOUT 120)
+            strata_test(permissions_test SOURCES ${CMAKE_CURRENT_LIST_DIR} /
+                        permissions_test.cc LIBS strata_lsm LABELS reliability
+                            quick TIMEOUT 60)
+
+# Fuzz targets without libFuzzer: each replays its checked-in seed corpus
+# plus deterministic mutations (fuzz/replay_main.cc), so every build checks
+# the targets and seeds. STRATA_FUZZ_REPLAY_MUTATIONS=N for more.
+include(${PROJECT_SOURCE_DIR}/fuzz/targets.cmake)
+strata_fuzz_corpus_target()
+foreach(_t IN LISTS STRATA_FUZZ_TARGETS)
+  add_executable(${_t}_replay ${PROJECT_SOURCE_DIR}/fuzz/${_t}.cc
+                              ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
+  strata_fuzz_libs(${_t} _libs)
+  target_link_libraries(${_t}_replay PRIVATE ${_libs})
+  target_include_directories(${_t}_replay PRIVATE ${PROJECT_SOURCE_DIR})
+  add_test(NAME ${_t}_replay
+           COMMAND ${_t}_replay --mutations=5000
+                   ${PROJECT_SOURCE_DIR}/fuzz/corpus/${_t})
+  set_tests_properties(${_t}_replay PROPERTIES TIMEOUT 120
+                                               LABELS "reliability;fuzz")
+endforeach()
