@@ -1,6 +1,7 @@
-// Workload "core" (storage core I): N series x M points at 10 s, batches of
-// 1,000 points, WAL on without per-batch fsync; then reads by series, by
-// one-hour window and latest point; bytes on disk after settling.
+// Workload "core" (storage core): N series x M points at 10 s, batches of
+// 1,000 points, WAL on without per-batch fsync, into the Strata storage
+// core, RocksDB and LevelDB with the same key layout; then whole-series
+// scans, one-hour windows and latest points; bytes on disk after settling.
 #include <cmath>
 #include <filesystem>
 
@@ -38,7 +39,7 @@ absl::Status RunOne(SeriesStore* store, const std::string& dir, int series,
   Random rnd(42);
   std::vector<double> level(series);
   for (auto& v : level) v = 20 + rnd.Uniform(6000) / 100.0;
-  std::vector<Point> batch;
+  std::vector<SeriesPoint> batch;
   batch.reserve(1000);
   double t = Now();
   for (int i = 0; i < points; i++) {
@@ -47,7 +48,8 @@ absl::Status RunOne(SeriesStore* store, const std::string& dir, int series,
       v += (static_cast<double>(rnd.Uniform(201)) - 100) / 100.0;
       v = std::clamp(v, 0.0, 100.0);
       v = std::round(v * 100) / 100;
-      batch.push_back(Point{static_cast<uint32_t>(k), kStart + i * kStep, v});
+      batch.push_back(
+          SeriesPoint{static_cast<uint32_t>(k), kStart + i * kStep, v});
       if (batch.size() == 1000) {
         if (s = store->Write(batch); !s.ok()) return s;
         batch.clear();
@@ -85,8 +87,8 @@ absl::Status RunOne(SeriesStore* store, const std::string& dir, int series,
   int windows = 2000;
   t = Now();
   for (int i = 0; i < windows; i++) {
-    int64_t t0 = kStart + static_cast<int64_t>(q.Uniform(
-                              static_cast<uint64_t>(std::max<int64_t>(span - kHour, 1))));
+    int64_t t0 = kStart + static_cast<int64_t>(q.Uniform(static_cast<uint64_t>(
+                              std::max<int64_t>(span - kHour, 1))));
     int64_t count = 0;
     if (s = store->Scan(static_cast<uint32_t>(q.Uniform(series)), t0,
                         t0 + kHour, &sum, &count);
@@ -115,30 +117,41 @@ absl::Status RunOne(SeriesStore* store, const std::string& dir, int series,
 
 absl::Status RunCoreWorkload(const BenchConfig& cfg, Report* report) {
   const int series = 1000;
-  const int points = std::max(10, static_cast<int>(10000 * cfg.scale));
-  auto strata = NewStrataStore();
-  auto rocks = NewRocksDbStore();
-  report->Note(strata->config());
-  report->Note(rocks->config());
-  CoreResult a, b;
-  absl::Status s = RunOne(strata.get(), cfg.dir + "/core-strata", series,
-                          points, &a);
-  if (!s.ok()) return s;
-  s = RunOne(rocks.get(), cfg.dir + "/core-rocksdb", series, points, &b);
-  if (!s.ok()) return s;
-  const std::string w = absl::StrFormat("core %dx%d", series, points);
+  const int points = std::max(10, static_cast<int>(5000 * cfg.scale));
+  std::vector<std::unique_ptr<SeriesStore>> stores;
+  stores.push_back(NewStrataStore());
+  stores.push_back(NewRocksDbStore());
+  stores.push_back(NewLevelDbStore());
+  std::vector<CoreResult> r(stores.size());
+  for (size_t i = 0; i < stores.size(); i++) {
+    report->Config(stores[i]->name() + ", storage core", stores[i]->config());
+    absl::Status s =
+        RunOne(stores[i].get(), cfg.dir + "/core-" + stores[i]->name(), series,
+               points, &r[i]);
+    if (!s.ok()) {
+      return absl::InternalError(
+          absl::StrFormat("%s: %s", stores[i]->name(), s.message()));
+    }
+    std::filesystem::remove_all(cfg.dir + "/core-" + stores[i]->name());
+  }
+  const std::string w = absl::StrFormat(
+      "core: %d series x %d points, batches of 1,000", series, points);
   const double n = static_cast<double>(series) * points;
-  report->Add({w, "ingest", "points/s", a.ingest_pps, b.ingest_pps, "RocksDB"});
-  report->Add({w, "flush + settle", "s", a.settle_secs, b.settle_secs,
-               "RocksDB", false});
-  report->Add({w, "disk", "bytes/point", a.disk_bytes / n, b.disk_bytes / n,
-               "RocksDB", false});
-  report->Add({w, "series scan", "points/s", a.scan_pps, b.scan_pps,
-               "RocksDB"});
-  report->Add({w, "1 h window", "queries/s", a.window_qps, b.window_qps,
-               "RocksDB"});
-  report->Add({w, "latest point", "ops/s", a.latest_ops, b.latest_ops,
-               "RocksDB"});
+  for (size_t i = 1; i < stores.size(); i++) {
+    const CoreResult& a = r[0];
+    const CoreResult& b = r[i];
+    const std::string peer = stores[i]->name();
+    report->Add({w, "ingest", "points/s", a.ingest_pps, b.ingest_pps, peer});
+    report->Add(
+        {w, "flush + settle", "s", a.settle_secs, b.settle_secs, peer, false});
+    report->Add({w, "disk", "bytes/point", a.disk_bytes / n, b.disk_bytes / n,
+                 peer, false});
+    report->Add(
+        {w, "whole-series scan", "points/s", a.scan_pps, b.scan_pps, peer});
+    report->Add({w, "1 h window, one series", "queries/s", a.window_qps,
+                 b.window_qps, peer});
+    report->Add({w, "latest point", "ops/s", a.latest_ops, b.latest_ops, peer});
+  }
   return absl::OkStatus();
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libabsl-dev libsimdjson-dev liblz4-dev libhowardhinnant-date-dev
       libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
-      librocksdb-dev libsqlite3-dev "$@")
+      librocksdb-dev libsqlite3-dev libleveldb-dev gnuplot-nox "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
