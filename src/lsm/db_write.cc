@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "lsm/db_impl.h"
+#include "lsm/log_format.h"
 #include "lsm/write_batch_internal.h"
 #include "util/errors.h"
 
@@ -45,6 +46,13 @@ absl::Status DBImpl::Write(const WriteOptions& options,
   absl::Status valid = batch.status();
   if (!valid.ok()) return valid;
   if (batch.Count() == 0) return absl::OkStatus();
+  // A batch is one WAL record. One too large for a record would fail the
+  // append and put the whole DB in read-only mode: refuse it here instead.
+  if (WriteBatchInternal::ByteSize(batch) > log::kMaxRecordSize) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "write batch of %d bytes exceeds the %d-byte limit",
+        WriteBatchInternal::ByteSize(batch), log::kMaxRecordSize));
+  }
 
   Writer w(&batch,
            options.sync || options_.sync_policy == SyncPolicy::kEveryBatch);
