@@ -1,0 +1,311 @@
+// Every documented limit (schema/limits.md) gives a clear error, never a
+// crash, an abort or an unbounded allocation: one table row per limit,
+// checking the code, that the message names the limit, and that the value
+// at the limit itself is accepted. Plus: files written by a newer format
+// version are refused with "newer" in the message, and an oversized write
+// batch is refused without putting the DB in read-only mode.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "docs/filter.h"
+#include "docs/json_value.h"
+#include "gtest/gtest.h"
+#include "lsm/write_batch_internal.h"
+#include "series/influxql/parser.h"
+#include "series/line_protocol.h"
+#include "strata/db.h"
+#include "strata/env.h"
+#include "util/coding.h"
+#include "util/crc32c.h"
+
+namespace strata {
+namespace {
+
+// One limit: what exceeds it, what sits exactly at it, and the error.
+struct LimitCase {
+  std::string name;
+  std::function<absl::Status()> over;
+  std::function<absl::Status()> at;  // null if not cheap to build
+  absl::StatusCode code;
+  std::string message;  // a substring the error must contain
+};
+
+absl::Status WriteOne(WriteBatch b) {
+  static std::unique_ptr<Env> env = NewMemEnv();
+  Options o;
+  o.env = env.get();
+  static std::unique_ptr<DB> db = *DB::Open(o, "/limits");
+  return db->Write(WriteOptions(), b);
+}
+
+absl::Status PutKey(size_t key_bytes) {
+  WriteBatch b;
+  b.Put(std::string(key_bytes, 'k'), 1, "v");
+  return WriteOne(b);
+}
+
+absl::Status PutValue(size_t value_bytes) {
+  WriteBatch b;
+  b.Put("k", 1, std::string(value_bytes, 'v'));
+  return WriteOne(b);
+}
+
+absl::Status ParseLines(const std::string& text) {
+  LineProtocolOptions o;
+  LineProtocolParser p(text, o);
+  ParsedPoint pt;
+  while (p.Next(&pt)) {
+  }
+  return p.status();
+}
+
+std::string LineWithTags(int tags) {
+  std::string s = "m";
+  for (int i = 0; i < tags; i++) absl::StrAppendFormat(&s, ",t%05d=v", i);
+  return s + " f=1\n";
+}
+
+std::string LineWithFields(int fields) {
+  std::string s = "m ";
+  for (int i = 0; i < fields; i++) {
+    absl::StrAppendFormat(&s, "%sf%05d=1", i ? "," : "", i);
+  }
+  return s + "\n";
+}
+
+absl::Status Query(const std::string& q) {
+  return influxql::ParseQuery(q).status();
+}
+
+std::string NestedParens(int depth) {
+  return "SELECT a FROM m WHERE " + std::string(depth, '(') + "a = 1" +
+         std::string(depth, ')');
+}
+
+std::string LongAndChain(int terms) {
+  std::string q = "SELECT a FROM m WHERE a = 1";
+  for (int i = 1; i < terms; i++) q += " AND a = 1";
+  return q;
+}
+
+std::string NestedArrays(int depth) {
+  return "{\"a\": " + std::string(depth - 1, '[') +
+         std::string(depth - 1, ']') + "}";
+}
+
+std::string InList(int n) {
+  std::string s = "{\"a\": {\"$in\": [";
+  for (int i = 0; i < n; i++)
+    absl::StrAppendFormat(&s, "%s%d", i ? "," : "", i);
+  return s + "]}}";
+}
+
+std::vector<LimitCase> Cases() {
+  using C = absl::StatusCode;
+  return {
+      {"key size", [] { return PutKey(kMaxKeySize + 1); },
+       [] { return PutKey(kMaxKeySize); }, C::kInvalidArgument,
+       "exceeds the 65536-byte limit"},
+      {"empty key", [] { return PutKey(0); }, [] { return PutKey(1); },
+       C::kInvalidArgument, "empty key"},
+      {"value size", [] { return PutValue(kMaxValueSize + 1); },
+       [] { return PutValue(kMaxValueSize); }, C::kInvalidArgument,
+       "exceeds the 67108864-byte limit"},
+      {"reserved timestamp",
+       [] {
+         WriteBatch b;
+         b.Put("k", kMaxTimestamp, "v");
+         return WriteOne(b);
+       },
+       [] {
+         WriteBatch b;
+         b.Put("k", kMaxTimestamp - 1, "v");
+         return WriteOne(b);
+       },
+       C::kInvalidArgument, "reserved"},
+      {"line length",
+       [] { return ParseLines("m f=\"" + std::string(1 << 20, 'x') + "\"\n"); },
+       nullptr, C::kInvalidArgument, "line 1"},
+      {"tags per point", [] { return ParseLines(LineWithTags(1025)); },
+       [] { return ParseLines(LineWithTags(1024)); }, C::kInvalidArgument,
+       "tags"},
+      {"fields per point", [] { return ParseLines(LineWithFields(4097)); },
+       [] { return ParseLines(LineWithFields(4096)); }, C::kInvalidArgument,
+       "fields"},
+      {"series key length",
+       [] { return ParseLines(std::string(65536, 'm') + " f=1\n"); },
+       [] { return ParseLines(std::string(65535, 'm') + " f=1\n"); },
+       C::kInvalidArgument, "key"},
+      {"query length",
+       [] {
+         return Query("SELECT a FROM m WHERE a = '" +
+                      std::string(1 << 20, 'x') + "'");
+       },
+       nullptr, C::kInvalidArgument, "query"},
+      {"query nesting", [] { return Query(NestedParens(257)); },
+       [] { return Query(NestedParens(255)); }, C::kInvalidArgument, "nest"},
+      {"query expression height", [] { return Query(LongAndChain(5000)); },
+       [] { return Query(LongAndChain(4000)); }, C::kInvalidArgument,
+       "expression"},
+      {"filter length",
+       [] {
+         return docs::ParseFilter("{\"a\": \"" + std::string(256 << 10, 'x') +
+                                  "\"}")
+             .status();
+       },
+       nullptr, C::kInvalidArgument, "filter"},
+      {"filter nesting",
+       [] { return docs::ParseFilter(NestedArrays(101)).status(); },
+       [] { return docs::ParseFilter(NestedArrays(100)).status(); },
+       C::kInvalidArgument, "deep"},
+      {"filter $in list",
+       [] { return docs::ParseFilter(InList(10001)).status(); },
+       [] { return docs::ParseFilter(InList(10000)).status(); },
+       C::kInvalidArgument, "$in"},
+      {"JSON nesting",
+       [] {
+         return docs::ParseJson(NestedArrays(docs::kMaxJsonDepth + 1)).status();
+       },
+       [] {
+         return docs::ParseJson(NestedArrays(docs::kMaxJsonDepth)).status();
+       },
+       C::kInvalidArgument, "deep"},
+  };
+}
+
+TEST(LimitsTest, EachLimitGivesAClearError) {
+  for (const LimitCase& c : Cases()) {
+    SCOPED_TRACE(c.name);
+    absl::Status over = c.over();
+    EXPECT_EQ(over.code(), c.code) << over;
+    EXPECT_NE(std::string(over.message()).find(c.message), std::string::npos)
+        << "message does not name the limit: " << over;
+    std::cout << "[limit] " << c.name << ": "
+              << std::string(over.message()).substr(0, 160) << "\n";
+    if (c.at) {
+      absl::Status at = c.at();
+      EXPECT_TRUE(at.ok()) << "the limit itself must be accepted: " << at;
+    }
+  }
+}
+
+// A batch too large for one WAL record is refused up front; it must not
+// fail the WAL append and turn the DB read-only.
+TEST(LimitsTest, OversizedBatchIsRefusedAndTheDbStaysWritable) {
+  std::unique_ptr<Env> env = NewMemEnv();
+  Options o;
+  o.env = env.get();
+  auto db = DB::Open(o, "/big");
+  ASSERT_TRUE(db.ok()) << db.status();
+  WriteBatch b;
+  WriteBatchInternal::Rep(&b)->reserve((size_t{1} << 30) + (1 << 20));
+  {
+    const std::string value(kMaxValueSize, 'v');
+    for (int i = 0; i < 16; i++) b.Put(absl::StrFormat("k%02d", i), 1, value);
+  }
+  ASSERT_TRUE(b.status().ok());
+  ASSERT_GT(b.ApproximateSize(), size_t{1} << 30);
+  absl::Status s = (*db)->Write(WriteOptions(), b);
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("batch"), std::string::npos) << s;
+  b.Clear();
+  EXPECT_TRUE((*db)->BackgroundError().ok()) << (*db)->BackgroundError();
+  EXPECT_TRUE((*db)->Put(WriteOptions(), "after", 1, "ok").ok());
+}
+
+// --- Files from a newer format version are refused, naming the version. ---
+
+class NewerFormatTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewMemEnv();
+    opts_.env = env_.get();
+  }
+
+  // A DB with one flushed record and one record only in the WAL.
+  void MakeDb() {
+    auto db = DB::Open(opts_, kDir);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Put(WriteOptions(), "flushed", 1, "a").ok());
+    ASSERT_TRUE((*db)->Flush().ok());
+    ASSERT_TRUE((*db)->Put(WriteOptions(), "in-wal", 1, "b").ok());
+  }
+
+  // The newest file whose name ends with (or starts with) `part`.
+  std::string Newest(std::string_view part) {
+    auto children = env_->GetChildren(kDir);
+    std::string best;
+    for (const std::string& c : *children) {
+      if ((c.ends_with(part) || c.starts_with(part)) && c > best) best = c;
+    }
+    return absl::StrFormat("%s/%s", kDir, best);
+  }
+
+  std::string Read(const std::string& path) {
+    return *ReadFileToString(env_.get(), path);
+  }
+  void Write(const std::string& path, const std::string& data) {
+    auto f = env_->NewWritableFile(path);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append(data).ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+
+  // schema/log.md: version at bytes [8, 12), masked CRC of [0, 20) at 20.
+  void BumpLogVersion(const std::string& path) {
+    std::string s = Read(path);
+    EncodeFixed32(s.data() + 8, 2);
+    EncodeFixed32(s.data() + 20, crc32c::Mask(crc32c::Value(s.data(), 20)));
+    Write(path, s);
+  }
+
+  static constexpr char kDir[] = "/newer";
+  std::unique_ptr<Env> env_;
+  Options opts_;
+};
+
+TEST_F(NewerFormatTest, Wal) {
+  MakeDb();
+  BumpLogVersion(Newest(".log"));
+  auto db = DB::Open(opts_, kDir);
+  ASSERT_FALSE(db.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(db.status())) << db.status();
+  EXPECT_NE(std::string(db.status().message()).find("newer"), std::string::npos)
+      << db.status();
+}
+
+TEST_F(NewerFormatTest, Manifest) {
+  MakeDb();
+  std::string current = Read(absl::StrFormat("%s/CURRENT", kDir));
+  BumpLogVersion(
+      absl::StrFormat("%s/%s", kDir, current.substr(0, current.size() - 1)));
+  auto db = DB::Open(opts_, kDir);
+  ASSERT_FALSE(db.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(db.status())) << db.status();
+  EXPECT_NE(std::string(db.status().message()).find("newer"), std::string::npos)
+      << db.status();
+}
+
+TEST_F(NewerFormatTest, Sst) {
+  MakeDb();
+  // schema/sst.md footer: version at 68, CRC at 64 over [0, 64) + [68, 80).
+  const std::string path = Newest(".sst");
+  std::string s = Read(path);
+  char* footer = s.data() + s.size() - 80;
+  EncodeFixed32(footer + 68, 2);
+  uint32_t crc = crc32c::Extend(crc32c::Value(footer, 64), footer + 68, 12);
+  EncodeFixed32(footer + 64, crc32c::Mask(crc));
+  Write(path, s);
+  auto db = DB::Open(opts_, kDir);
+  absl::Status st = db.status();
+  if (db.ok()) st = (*db)->Get(ReadOptions(), "flushed", 1).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_NE(std::string(st.message()).find("newer"), std::string::npos) << st;
+}
+
+}  // namespace
+}  // namespace strata
