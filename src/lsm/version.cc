@@ -176,6 +176,15 @@ absl::Status VersionSet::Recover() {
                            "CURRENT does not name a manifest");
   }
   name.pop_back();
+  // Only a bare "MANIFEST-<digits>": a name with '/' or ".." would make
+  // the DB read (and trust) a file outside its directory.
+  uint64_t named_number;
+  FileType named_type;
+  if (!ParseFileName(name, &named_number, &named_type) ||
+      named_type != FileType::kManifest) {
+    return CorruptionError(CurrentFileName(dir_), 0,
+                           "CURRENT does not name a manifest");
+  }
   std::string path = absl::StrFormat("%s/%s", dir_, name);
   auto size = env_->GetFileSize(path);
   // Only a missing manifest is damage; an I/O error keeps its code so a
