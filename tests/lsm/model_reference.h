@@ -296,6 +296,17 @@ inline bool SameRecord(const Record& a, const Record& b) {
 
 // --- The crash test's workload. ---
 
+// Options of the crash test's DB, shared by the child that writes and the
+// parent that verifies: a tiny write buffer and narrow time windows, so
+// flushes (several SSTs each) and compactions run between kills.
+inline Options CrashOptions() {
+  Options o;
+  o.write_buffer_size = 64 << 10;
+  o.block_size = 1024;
+  o.time_window_ns = 10;
+  return o;
+}
+
 // Keys and timestamps are drawn from small sets so batches overwrite and
 // delete each other's records.
 inline constexpr int kCrashKeys = 400;
@@ -320,7 +331,9 @@ inline std::vector<Op> MakeCrashBatch(uint64_t seed, uint64_t id) {
       op.kind = Op::kPut;
       op.expiry = Expiry::Never();
       op.value = absl::StrFormat("b%d.%d:", id, i);
-      op.value.append(rng.Uniform(300), static_cast<char>('a' + id % 26));
+      // Now and then a large value, so memtables fill between kills.
+      op.value.append(rng.OneIn(4) ? 4096 : rng.Uniform(300),
+                      static_cast<char>('a' + id % 26));
     } else if (r < 95) {
       op.kind = Op::kDelete;
     } else {
