@@ -45,6 +45,10 @@ class DocEngine {
                                                      int64_t to_ms) = 0;
   // The events matching kScanFilterJson, by scanning every document.
   virtual absl::StatusOr<DocAnswer> ScanFilter() = 0;
+  // How the engine runs FindDevice (its own query plan text), so a slow
+  // lookup can be told from a missing index.
+  virtual absl::StatusOr<std::string> ExplainFindDevice(
+      std::string_view device) = 0;
   virtual void Close() = 0;
 };
 

@@ -78,7 +78,7 @@ absl::Status RunOne(const BenchConfig& cfg, SeriesStore* store, int series,
 
 absl::Status RunGetsWorkload(const BenchConfig& cfg, Report* report) {
   const int series = 1000;
-  const int points = std::max(50, static_cast<int>(2000 * cfg.scale));
+  const int points = std::max(50, static_cast<int>(1000 * cfg.scale));
   std::vector<std::unique_ptr<SeriesStore>> stores;
   stores.push_back(NewStrataStore());
   stores.push_back(NewRocksDbStore());

@@ -179,7 +179,7 @@ absl::Status RunRetention(SeriesStore* store, const std::string& dir,
 
 absl::Status RunSustainedWorkload(const BenchConfig& cfg, Report* report) {
   const int series = 1000;
-  const int points = std::max(100, static_cast<int>(10000 * cfg.scale));
+  const int points = std::max(100, static_cast<int>(5000 * cfg.scale));
   std::vector<std::unique_ptr<SeriesStore>> stores;
   stores.push_back(NewStrataStore());
   stores.push_back(NewRocksDbStore());
@@ -225,7 +225,7 @@ absl::Status RunRetentionWorkload(const BenchConfig& cfg, Report* report) {
   // A week of data whatever the scale; the scale sets how many series and
   // how densely they are sampled (60 s at scale 1).
   const double f = std::min(1.0, cfg.scale);
-  const int series = std::max(10, static_cast<int>(std::lround(100 * f)));
+  const int series = std::max(10, static_cast<int>(std::lround(50 * f)));
   const int points = std::max(168, static_cast<int>(std::lround(10080 * f)));
   const int64_t step = 7 * 24 * kHour / points;
   const int64_t ttl = 24 * kHour;

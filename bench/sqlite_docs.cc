@@ -71,6 +71,22 @@ class SqliteDocs final : public DocEngine {
     return Collect(&window_);
   }
   absl::StatusOr<DocAnswer> ScanFilter() override { return Collect(&scan_); }
+  absl::StatusOr<std::string> ExplainFindDevice(
+      std::string_view device) override {
+    auto plan = db_.Prepare(
+        "EXPLAIN QUERY PLAN SELECT doc FROM events WHERE device = ?");
+    if (!plan.ok()) return plan.status();
+    plan->Bind(1, device);
+    std::string out;
+    absl::Status s;
+    while (plan->Step(&s)) {
+      if (!out.empty()) out += "; ";
+      out += plan->Text(3);
+    }
+    plan->Reset();
+    if (!s.ok()) return s;
+    return out;
+  }
   void Close() override {
     insert_ = SqliteStmt();
     by_device_ = SqliteStmt();

@@ -69,6 +69,12 @@ class StrataDocs final : public DocEngine {
     r.filter = kScanFilterJson;
     return Collect(r);
   }
+  absl::StatusOr<std::string> ExplainFindDevice(
+      std::string_view device) override {
+    FindRequest r;
+    r.filter = DeviceFilter(device);
+    return store_->Explain(kCollection, r);
+  }
   void Close() override {
     store_.reset();
     db_.reset();
