@@ -51,7 +51,8 @@ class RangeCursor final : public DocCursor {
   RangeCursor(DB* db, std::shared_ptr<const CollectionInfo> info,
               std::shared_ptr<const Snapshot> snapshot, const IndexInfo* ix,
               KeySpan span, const KeyRange& range, bool keys_only)
-      : info_(std::move(info)),
+      : db_(db),
+        info_(std::move(info)),
         snapshot_(std::move(snapshot)),
         ix_(ix),
         span_(std::move(span)),
@@ -62,9 +63,6 @@ class RangeCursor final : public DocCursor {
     ro.snapshot = snapshot_.get();
     if (span_.start >= span_.limit) return;
     it_ = db->NewIterator(ro, ScanRange{span_.start, span_.limit});
-    if (ix_ != nullptr && !keys_only_) {
-      docs_ = db->NewIterator(ro, ScanRange{info_->doc_prefix, info_->doc_end});
-    }
   }
 
   bool Next() override {
@@ -117,16 +115,19 @@ class RangeCursor final : public DocCursor {
  private:
   bool Fetch(std::string_view pk, Timestamp ts) {
     doc_key_.assign(info_->doc_prefix).append(pk);
-    docs_->Seek(doc_key_, ts);
-    if (!docs_->Valid()) {
-      status_ = docs_->status();
+    ReadOptions ro;
+    ro.snapshot = snapshot_.get();
+    absl::StatusOr<Record> rec = db_->Get(ro, doc_key_, ts);
+    if (!rec.ok()) {
+      if (!absl::IsNotFound(rec.status())) status_ = rec.status();
       return false;
     }
-    if (docs_->key() != doc_key_ || docs_->timestamp() != ts) return false;
-    doc_ = docs_->value();
+    fetched_ = std::move(rec->value);
+    doc_ = fetched_;
     return true;
   }
 
+  DB* const db_;
   std::shared_ptr<const CollectionInfo> info_;
   std::shared_ptr<const Snapshot> snapshot_;
   const IndexInfo* ix_;
@@ -135,11 +136,11 @@ class RangeCursor final : public DocCursor {
   const uint64_t limit_;
   const bool keys_only_;
   std::unique_ptr<Iterator> it_;
-  std::unique_ptr<Iterator> docs_;
   bool started_ = false;
   uint64_t returned_ = 0;
   std::string key_;
   std::string doc_key_;
+  std::string fetched_;
   std::string_view doc_;
   absl::Status status_;
 };

@@ -3,8 +3,8 @@
 // document records over the plan's key spans with ScanRange{.., t0, t1},
 // so the core skips blocks and files outside the window. The index source
 // walks index entries (also windowed: entries carry their document's ts)
-// and fetches each document by (key, ts) through a second iterator at the
-// same snapshot. Neither materialises results.
+// and fetches each document with a point read of (key, ts) at the same
+// snapshot. Neither materialises results.
 #include <memory>
 
 #include "absl/strings/str_format.h"
@@ -68,17 +68,15 @@ class SpanWalker {
 class PlanSource final : public DocSource {
  public:
   explicit PlanSource(PlanInputs in) : in_(std::move(in)) {
-    if (!in_.match_all) matcher_ = std::make_unique<Matcher>(in_.filter);
+    if (!in_.match_all && !in_.plan.exact) {
+      matcher_ = std::make_unique<Matcher>(in_.filter);
+    }
     if (in_.plan.spans.empty()) return;  // e.g. $in []
     ReadOptions ro;
     ro.snapshot = in_.snapshot.get();
     const Plan& p = in_.plan;
     ScanRange r{p.spans.front().start, p.spans.back().limit, p.t0, p.t1};
     it_ = in_.db->NewIterator(ro, r);
-    if (p.kind == PlanKind::kIndex) {
-      docs_ = in_.db->NewIterator(
-          ro, ScanRange{in_.info->doc_prefix, in_.info->doc_end, p.t0, p.t1});
-    }
     walker_ =
         std::make_unique<SpanWalker>(it_.get(), &in_.plan.spans, p.reverse);
   }
@@ -136,24 +134,27 @@ class PlanSource final : public DocSource {
     }
     if (in_.plan.dedup && !seen_.emplace(pk).second) return false;
     key_.assign(in_.info->doc_prefix).append(pk);
-    const Timestamp ts = it_->timestamp();
-    docs_->Seek(key_, ts);
-    if (!docs_->Valid()) {
-      status_ = docs_->status();
+    // A point read: only the entry's time window, with bloom filters (a
+    // shared iterator would seek in every file of every window).
+    ReadOptions ro;
+    ro.snapshot = in_.snapshot.get();
+    absl::StatusOr<Record> rec = in_.db->Get(ro, key_, it_->timestamp());
+    if (!rec.ok()) {
+      if (!absl::IsNotFound(rec.status())) status_ = rec.status();
       return false;
     }
-    if (docs_->key() != key_ || docs_->timestamp() != ts) return false;
-    doc_ = docs_->value();
+    fetched_ = std::move(rec->value);
+    doc_ = fetched_;
     return true;
   }
 
   PlanInputs in_;
   std::unique_ptr<Matcher> matcher_;
   std::unique_ptr<Iterator> it_;
-  std::unique_ptr<Iterator> docs_;
   std::unique_ptr<SpanWalker> walker_;
   absl::flat_hash_set<std::string> seen_;
   std::string key_;
+  std::string fetched_;
   std::string_view doc_;
   absl::Status status_;
 };

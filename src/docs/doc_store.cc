@@ -140,6 +140,7 @@ absl::Status DocStoreImpl::DropCollection(std::string_view name) {
     catalog_.Remove(name);
   }
   NoteCommitted({(*info)->def_key});
+  max_doc_key_.erase(std::string(name));
   absl::MutexLock il(&id_mu_);
   last_id_.erase(std::string(name));
   return absl::OkStatus();
@@ -308,7 +309,7 @@ absl::StatusOr<std::string> DocStoreImpl::PutOne(
     return st;
   }
   BatchWriter w(this);
-  if (auto st = w.Put(**info, doc, mode, options.ttl_ns); !st.ok()) return st;
+  if (auto st = w.Put(**info, &doc, mode, options.ttl_ns); !st.ok()) return st;
   if (auto st = w.Commit(options.sync); !st.ok()) return st;
   return PrimaryKeyToJson(doc.pk);
 }
@@ -339,7 +340,7 @@ absl::Status DocStoreImpl::PutMany(std::string_view collection,
   PreparedDoc doc;
   for (size_t i = 0; i < docs.size(); ++i) {
     absl::Status st = preparer_.Prepare(**info, docs[i], this, &doc);
-    if (st.ok()) st = w.Put(**info, doc, mode, options.ttl_ns);
+    if (st.ok()) st = w.Put(**info, &doc, mode, options.ttl_ns);
     if (!st.ok()) return Annotate(st, absl::StrFormat("document %d", i));
   }
   return w.Commit(options.sync);
@@ -403,7 +404,7 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
         "patch changes the primary key at '%s'", (*info)->spec.key_path));
   }
   BatchWriter w(this);
-  if (auto st = w.Put(**info, doc, BatchWriter::Mode::kUpdate, 0); !st.ok()) {
+  if (auto st = w.Put(**info, &doc, BatchWriter::Mode::kUpdate, 0); !st.ok()) {
     return st;
   }
   if (auto st = w.Commit(false); !st.ok()) return st;
@@ -442,6 +443,21 @@ uint64_t DocStoreImpl::LastId(const CollectionInfo& c) {
   uint64_t& slot = last_id_[c.spec.name];  // another thread may have won
   slot = std::max(slot, stored);
   return slot;
+}
+
+std::string* DocStoreImpl::MaxDocKey(const CollectionInfo& c) {
+  auto [it, inserted] = max_doc_key_.try_emplace(c.spec.name);
+  if (inserted) {
+    auto last =
+        db_->NewIterator(ReadOptions(), ScanRange{c.doc_prefix, c.doc_end});
+    last->SeekToLast();
+    if (last->Valid()) {
+      it->second.assign(last->key());
+    } else if (!last->status().ok()) {
+      it->second = c.doc_end;  // unknown: every key must be looked up
+    }
+  }
+  return &it->second;
 }
 
 void DocStoreImpl::NoteCommitted(const std::vector<std::string>& keys) {

@@ -89,7 +89,8 @@ class BatchWriter {
   explicit BatchWriter(DocStoreImpl* store);
   ~BatchWriter();
 
-  absl::Status Put(const CollectionInfo& c, const PreparedDoc& doc, Mode mode,
+  // Takes doc->entries (the rest of *doc is left as it was).
+  absl::Status Put(const CollectionInfo& c, PreparedDoc* doc, Mode mode,
                    int64_t ttl_ns);
   // NotFound if the document does not exist and must_exist.
   absl::Status Delete(const CollectionInfo& c, std::string_view pk,
@@ -184,6 +185,12 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
   DocPreparer* write_preparer() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     return &preparer_;
   }
+  // An upper bound of the document keys of c (empty: no documents): a
+  // key above it cannot exist, so inserts of increasing keys (generated
+  // ids, time-ordered ids) skip the read of the old document. Writers
+  // raise it before they write; it is computed lazily from the DB.
+  std::string* MaxDocKey(const CollectionInfo& c)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // After a successful write of keys: bumps the commit counter and, while
   // transactions are active, remembers the keys' commit number.
   void NoteCommitted(const std::vector<std::string>& keys)
@@ -228,6 +235,8 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
   absl::flat_hash_map<std::string, uint64_t> last_commit_
       ABSL_GUARDED_BY(write_mu_);
   size_t prune_at_ ABSL_GUARDED_BY(write_mu_) = 1024;
+  absl::flat_hash_map<std::string, std::string> max_doc_key_
+      ABSL_GUARDED_BY(write_mu_);
 
   absl::Mutex id_mu_;
   absl::flat_hash_map<std::string, uint64_t> last_id_ ABSL_GUARDED_BY(id_mu_);

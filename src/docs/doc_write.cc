@@ -371,6 +371,12 @@ absl::Status BatchWriter::Load(const CollectionInfo& c, const std::string& key,
     *out = it->second;
     return absl::OkStatus();
   }
+  std::string* max_key = store_->MaxDocKey(c);
+  if (key > *max_key) {
+    max_key->assign(key);  // raised before the write: stays an upper bound
+    out->exists = false;
+    return absl::OkStatus();
+  }
   absl::StatusOr<Record> rec = store_->db()->GetLatest(ReadOptions(), key);
   if (!rec.ok()) {
     out->exists = false;
@@ -427,8 +433,9 @@ absl::Status BatchWriter::CheckUnique(const CollectionInfo& c,
   return it->status();
 }
 
-absl::Status BatchWriter::Put(const CollectionInfo& c, const PreparedDoc& doc,
+absl::Status BatchWriter::Put(const CollectionInfo& c, PreparedDoc* d,
                               Mode mode, int64_t ttl_ns) {
+  const PreparedDoc& doc = *d;
   std::string key = c.doc_prefix + doc.pk;
   Current cur;
   if (auto st = Load(c, key, &cur); !st.ok()) return st;
@@ -487,7 +494,7 @@ absl::Status BatchWriter::Put(const CollectionInfo& c, const PreparedDoc& doc,
   Current& p = pending_[key];
   p.exists = true;
   p.ts = doc.ts;
-  p.entries = doc.entries;
+  p.entries = std::move(d->entries);
   written_.push_back(std::move(key));
   if (doc.id_shaped) id_colls_[c.spec.name] = &c;
   return absl::OkStatus();

@@ -123,9 +123,17 @@ std::vector<KeySpan> Intersect(const std::vector<KeySpan>& a,
 struct Candidate {
   int score = 0;
   std::vector<KeySpan> spans;
-  size_t fixed = 0;    // leading components bound to one value
-  bool exact = false;  // every component bound by equality
+  size_t fixed = 0;       // leading components bound to one value
+  bool exact = false;     // every component bound by equality
+  bool complete = false;  // the spans decide the whole filter
 };
+
+bool HasNull(const FilterNode& n) {
+  if (n.op == FilterOp::kIn) {
+    return !n.in_values.empty() && n.in_values.front().is_null();
+  }
+  return n.value.is_null();
+}
 
 constexpr size_t kMaxSpans = 1000;
 
@@ -145,6 +153,7 @@ Candidate Evaluate(const std::string& prefix,
     return out;
   };
   std::vector<std::string> prefixes = {prefix};
+  std::vector<const FilterNode*> used;
   bool all_fixed = true;
   size_t k = 0;
   for (; k < paths.size(); ++k) {
@@ -172,6 +181,7 @@ Candidate Evaluate(const std::string& prefix,
     }
     prefixes.swap(next);
     cand.score += eq->op == FilterOp::kEq ? 100 : 70;
+    used.push_back(eq);
     if (values.size() == 1 && all_fixed) {
       ++cand.fixed;
     } else {
@@ -184,6 +194,7 @@ Candidate Evaluate(const std::string& prefix,
       if (IsRange(n->op)) ranges.push_back(n);
     }
     if (multi && ranges.size() > 1) ranges.resize(1);
+    used.insert(used.end(), ranges.begin(), ranges.end());
   }
   if (cand.score == 0 && ranges.empty()) return cand;
   for (const std::string& p : prefixes) {
@@ -198,6 +209,12 @@ Candidate Evaluate(const std::string& prefix,
   }
   if (!ranges.empty()) cand.score += ranges.size() > 1 ? 40 : 30;
   cand.exact = k == paths.size();
+  // Index keys decide a predicate exactly unless null is involved (a null
+  // entry also stands for a missing field or one holding only
+  // containers): then the spans decide the filter if they used every
+  // conjunct. ({} never reaches here.)
+  cand.complete = used.size() == conj.size();
+  for (const FilterNode* n : used) cand.complete &= !HasNull(*n);
   if (all_fixed && cand.exact) cand.score += 1000;
   return cand;
 }
@@ -245,6 +262,7 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
     best = pk.score;
     plan.kind = PlanKind::kPrimary;
     plan.spans = std::move(pk.spans);
+    plan.exact = pk.complete;
     if (pk.exact) {
       // Point reads: a whole key is one record, and single-key spans let
       // the core use bloom filters.
@@ -267,6 +285,7 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
       plan.index = &ix;
       plan.spans = std::move(cand.spans);
       plan.dedup = ix.spec.multi;
+      plan.exact = cand.complete;
       fixed = cand.fixed;
     }
   }

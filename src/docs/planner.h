@@ -6,7 +6,8 @@
 //
 // Plans only narrow what is read: every document a plan yields is checked
 // against the whole filter (and time window) before it is returned, so a
-// plan can over-approximate but must never miss a matching document.
+// plan can over-approximate but must never miss a matching document. The
+// one exception is a plan marked exact, whose spans decide the filter.
 #ifndef STRATA_DOCS_PLANNER_H_
 #define STRATA_DOCS_PLANNER_H_
 
@@ -62,6 +63,8 @@ struct Plan {
   bool reverse = false;        // read spans from the end
   bool provides_sort = false;  // read order is the query's sort order
   bool dedup = false;          // a document may have several entries
+  // Every document the spans hold matches the filter: no re-check.
+  bool exact = false;
 
   const char* name() const;
 };

@@ -248,7 +248,7 @@ absl::Status DocTxnImpl::Commit(bool sync) {
           store_->write_preparer()->Prepare(**info, op.json, nullptr, &doc);
       if (result.ok()) {
         result = w.Put(
-            **info, doc,
+            **info, &doc,
             op.insert ? BatchWriter::Mode::kInsert : BatchWriter::Mode::kUpsert,
             0);
       }

@@ -723,5 +723,45 @@ TEST_F(DocStoreTest, EverythingSurvivesReopen) {
   EXPECT_EQ(*store_->Count("c", Q("{}")), 11u);  // t within the last 10 s
 }
 
+TEST_F(DocStoreTest, CorruptStoredDataIsReportedNotTrusted) {
+  MakeCollection(
+      R"({"name":"c","key":"id","indexes":[{"name":"a","paths":["a"]}]})");
+  Put("c", R"({"id":1,"a":1})");
+  // Damage written behind the store's back (then reopened, as after a
+  // bad disk): a torn document and an index entry with a bad tag.
+  const std::string doc_key = docs::CollectionPrefix(docs::kDocumentTag, "c") +
+                              *docs::EncodePrimaryKeyJson("2");
+  ASSERT_TRUE(db_->Put(WriteOptions(), doc_key, 0, R"({"id":2,"a":)").ok());
+  Reopen();
+  auto c = store_->Find("c", Q(R"({"b":1})"));
+  ASSERT_TRUE(c.ok());
+  while ((*c)->Next()) {
+  }
+  EXPECT_TRUE(absl::IsDataLoss((*c)->status())) << (*c)->status();
+  EXPECT_THAT(std::string((*c)->status().message()), HasSubstr("document 2"));
+  // Replacing it needs its old index entries: refused, nothing written.
+  auto st = store_->Put("c", R"({"id":2,"a":5})").status();
+  EXPECT_TRUE(absl::IsDataLoss(st)) << st;
+  EXPECT_THAT(Entries("c", "a", 1), ElementsAre("1->1"));
+  ASSERT_TRUE(
+      db_->Put(WriteOptions(), docs::IndexPrefix("c", "a") + "\x7f", 0, "")
+          .ok());
+  auto keys = store_->Keys("c", "a", {});
+  EXPECT_TRUE(absl::IsDataLoss(keys.status())) << keys.status();
+  // Catalog damage fails Open, naming the collection.
+  const std::string def = docs::CollectionPrefix(docs::kCollectionTag, "bad");
+  ASSERT_TRUE(db_->Put(WriteOptions(), def, 0, "{nope").ok());
+  store_.reset();
+  auto reopened = DocumentStore::Open(db_.get());
+  EXPECT_TRUE(absl::IsDataLoss(reopened.status())) << reopened.status();
+  EXPECT_THAT(std::string(reopened.status().message()), HasSubstr("bad"));
+  ASSERT_TRUE(
+      db_->Put(WriteOptions(), def, 0, R"({"format_version":2,"name":"bad"})")
+          .ok());
+  reopened = DocumentStore::Open(db_.get());
+  EXPECT_TRUE(absl::IsFailedPrecondition(reopened.status()))
+      << reopened.status();
+}
+
 }  // namespace
 }  // namespace strata
