@@ -172,7 +172,10 @@ struct Stddev {
   }
   bool Result(State& s, AggCell* c) const {
     // One point: InfluxDB computes NaN, which it returns as null.
-    if (s.n < 2) return c->value = QueryValue(), true;
+    if (s.n < 2) {
+      c->value = QueryValue();
+      return true;
+    }
     c->value = std::sqrt(std::max(0.0, s.m2) / static_cast<double>(s.n - 1));
     return true;
   }
@@ -376,7 +379,11 @@ class AccumulatorImpl final : public Accumulator {
 
   void AddPoint(const Val& v, int64_t t, const AuxSource* aux) override {
     Route(t);
-    agg_.Add(cur_, FromVal<In>(v), t, aux);
+    if constexpr (Agg::kNeedsValue) {
+      agg_.Add(cur_, FromVal<In>(v), t, aux);
+    } else {
+      agg_.Add(cur_, In{}, t, aux);  // count: the value's type is any
+    }
   }
 
   void EndSeries() override { Flush(); }

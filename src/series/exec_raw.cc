@@ -89,8 +89,11 @@ absl::Status RunRawGroup(ExecContext& ctx,
     for (RawRow& r : tail) rows.push_back(std::move(r));
   }
 
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const RawRow& a, const RawRow& b) { return a.t < b.t; });
+  if (group.size() > 1) {  // one series' rows are already in time order
+    std::stable_sort(
+        rows.begin(), rows.end(),
+        [](const RawRow& a, const RawRow& b) { return a.t < b.t; });
+  }
   if (plan.descending) std::reverse(rows.begin(), rows.end());
   const size_t begin =
       std::min<size_t>(rows.size(), static_cast<size_t>(plan.offset_rows));
