@@ -510,7 +510,7 @@ absl::StatusOr<std::unique_ptr<SeriesStore>> SeriesStore::Open(
 }
 
 absl::Status SeriesStore::LoadCatalog() {
-  absl::MutexLock l(&mu_);
+  WriterLock l(&mu_);
   // Calls fn(key, value) for each record of one family; fn returns false
   // for a malformed record.
   const auto scan = [this](char tag, std::string_view what, auto&& fn) {
@@ -696,7 +696,7 @@ absl::Status SeriesStore::SetRetention(std::string_view measurement,
   if (key.size() > kMaxKeySize) {
     return absl::InvalidArgumentError("retention: measurement name too long");
   }
-  absl::MutexLock l(&mu_);
+  WriterLock l(&mu_);
   WriteBatch b;
   if (retention_ns == 0) {
     b.Delete(key, kCatalogTs);
@@ -739,7 +739,7 @@ absl::StatusOr<size_t> SeriesStore::DeleteSeries(std::string_view measurement,
                                                  Timestamp t0, Timestamp t1,
                                                  bool drop_series) {
   if (t0 >= t1) return size_t{0};
-  absl::MutexLock l(&mu_);
+  WriterLock l(&mu_);
   absl::StatusOr<std::vector<SeriesInfo>> all = ListSeries(measurement);
   if (!all.ok()) return all.status();
   std::vector<const SeriesInfo*> matched;
@@ -792,7 +792,7 @@ absl::StatusOr<size_t> SeriesStore::DeleteSeries(std::string_view measurement,
 }
 
 absl::Status SeriesStore::DropMeasurement(std::string_view measurement) {
-  absl::MutexLock l(&mu_);
+  WriterLock l(&mu_);
   absl::StatusOr<std::vector<SeriesInfo>> all = ListSeries(measurement);
   if (!all.ok()) return all.status();
   WriteBatch b;
@@ -815,7 +815,7 @@ std::unique_ptr<SeriesDbReader> SeriesStore::NewReader() {
 }
 
 std::vector<std::string> SeriesStore::Measurements() const {
-  absl::ReaderMutexLock l(&mu_);
+  ReaderLock l(&mu_);
   std::vector<std::string> out;
   out.reserve(measurements_.size());
   for (const auto& [name, entry] : measurements_) out.push_back(name);
@@ -824,14 +824,14 @@ std::vector<std::string> SeriesStore::Measurements() const {
 }
 
 size_t SeriesStore::SeriesCount() const {
-  absl::ReaderMutexLock l(&mu_);
+  ReaderLock l(&mu_);
   return series_.size();
 }
 
 bool SeriesStore::LookupFieldType(std::string_view measurement,
                                   std::string_view field,
                                   FieldType* type) const {
-  absl::ReaderMutexLock l(&mu_);
+  ReaderLock l(&mu_);
   auto it = measurements_.find(AsAbsl(measurement));
   if (it == measurements_.end()) return false;
   auto f = it->second.fields.find(AsAbsl(field));

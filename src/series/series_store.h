@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,6 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "series/series_db_reader.h"
 #include "series/series_reader.h"
 #include "strata/db.h"
@@ -28,6 +28,46 @@
 #include "strata/series.h"
 
 namespace strata::series {
+
+// A reader/writer lock TSan can see (Debian's absl::Mutex is not built
+// with TSan; see util/mutex.h), with abseil's annotations.
+class ABSL_LOCKABLE SharedMutex {
+ public:
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
+  void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
+  void ReaderLock() ABSL_SHARED_LOCK_FUNCTION() { mu_.lock_shared(); }
+  void ReaderUnlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock_shared(); }
+
+ private:
+  std::shared_mutex mu_;
+};
+
+class ABSL_SCOPED_LOCKABLE WriterLock {
+ public:
+  explicit WriterLock(SharedMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+      : mu_(mu) {
+    mu_->Lock();
+  }
+  ~WriterLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  SharedMutex* const mu_;
+};
+
+class ABSL_SCOPED_LOCKABLE ReaderLock {
+ public:
+  explicit ReaderLock(SharedMutex* mu) ABSL_SHARED_LOCK_FUNCTION(mu) : mu_(mu) {
+    mu_->ReaderLock();
+  }
+  ~ReaderLock() ABSL_UNLOCK_FUNCTION() { mu_->ReaderUnlock(); }
+  ReaderLock(const ReaderLock&) = delete;
+  ReaderLock& operator=(const ReaderLock&) = delete;
+
+ private:
+  SharedMutex* const mu_;
+};
 
 // Selects series for DELETE and DROP SERIES.
 using SeriesPredicate = std::function<bool(const SeriesInfo&)>;
@@ -105,7 +145,7 @@ class SeriesStore {
 
   // Writers that only meet known series and fields share mu_ (and so still
   // group-commit in the DB); new ids, deletes and drops hold it exclusively.
-  mutable absl::Mutex mu_;
+  mutable SharedMutex mu_;
   // Stable addresses: the ingest keeps a pointer to the current entry.
   absl::node_hash_map<std::string, MeasurementEntry> measurements_
       ABSL_GUARDED_BY(mu_);
