@@ -376,6 +376,19 @@ TEST_F(MetaStatementsTest, DropMeasurementThenRecreateWithOtherTypes) {
   EXPECT_FALSE(conflict.ok());
 }
 
+TEST_F(MetaStatementsTest, SelectReadsThroughTheStoreAndHonoursRetention) {
+  clock_->SetNow(40 * kSecond);
+  EXPECT_EQ(Q("SELECT usage FROM cpu WHERE host = 'a'"),
+            "cpu [time,usage] (10000000000,1) (20000000000,2) "
+            "(30000000000,3)\n");
+  // A shorter retention hides older points at once, before compaction.
+  ASSERT_TRUE(ts_->SetRetention("cpu", 15 * kSecond).ok());
+  EXPECT_EQ(Q("SELECT usage FROM cpu WHERE host = 'a'"),
+            "cpu [time,usage] (30000000000,3)\n");
+  ASSERT_TRUE(ts_->SetRetention("cpu", 0).ok());
+  EXPECT_EQ(Q("SELECT count(usage) FROM cpu"), "cpu [time,count] (0,6)\n");
+}
+
 // ---------------------------------------------------------------------------
 // Tag conditions
 
