@@ -60,7 +60,9 @@ struct DocWriteOptions {
 struct FindRequest {
   std::string filter = "{}";     // Mongo-style filter document
   std::string projection;        // {"a": 1, "b.c": 1} or {"x": 0}; empty
-  std::string sort;              // {"ts": -1, "name": 1}; empty = key order
+  // {"ts": -1, "name": 1}; empty = no promised order (scans return key
+  // order, index plans index order).
+  std::string sort;
   uint64_t skip = 0;
   uint64_t limit = 0;            // 0 = no limit
   std::optional<int64_t> from;   // time window on the time field, ns,
@@ -68,7 +70,8 @@ struct FindRequest {
 };
 
 // An IndexedDB-style key range over primary keys or index keys. Bounds are
-// JSON values (a JSON array for compound index keys); empty = open.
+// JSON values (a JSON array for compound index keys); empty = open. Over a
+// multi-entry index a document appears once per entry in the range.
 struct KeyRange {
   std::string lower;
   std::string upper;
@@ -90,6 +93,9 @@ class DocCursor {
 
 class DocTransaction;
 
+// One DocumentStore per DB: it serialises its writers and caches the
+// definitions, so writes to its keys must go through it. Cursors and
+// transactions must not outlive it. Thread-safe.
 class DocumentStore {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<DocumentStore>> Open(
@@ -158,6 +164,8 @@ class DocumentStore {
   [[nodiscard]] virtual std::unique_ptr<DocTransaction> Begin() = 0;
 };
 
+// Used by one thread at a time. Reads see the snapshot taken by Begin plus
+// the transaction's own writes; Find does not detect phantoms.
 class DocTransaction {
  public:
   virtual ~DocTransaction() = default;

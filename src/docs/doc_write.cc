@@ -266,8 +266,9 @@ struct DocPreparer::Impl {
 DocPreparer::DocPreparer(const DocumentStoreOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  // simdjson rejects nesting at its max_depth; allow exactly ours.
-  if (impl_->parser.allocate(64 << 10, options.max_nesting_depth + 1) !=
+  // simdjson rejects nesting at its max_depth; allow exactly ours. The
+  // buffers grow with the largest document (keeping the depth).
+  if (impl_->parser.allocate(4 << 10, options.max_nesting_depth + 1) !=
       simdjson::SUCCESS) {
     impl_->init_error =
         absl::ResourceExhaustedError("cannot allocate the document parser");

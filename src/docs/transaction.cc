@@ -44,7 +44,6 @@ std::unique_ptr<DocTransaction> DocStoreImpl::Begin() {
 
 DocTxnImpl::DocTxnImpl(DocStoreImpl* store)
     : store_(store),
-      preparer_(store->options()),
       read_set_(std::make_shared<absl::flat_hash_set<std::string>>()) {
   std::unique_ptr<const Snapshot> snap;
   start_ = store_->BeginTxn(&snap, &infos_);
@@ -127,7 +126,10 @@ absl::StatusOr<std::string> DocTxnImpl::Write(std::string_view collection,
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info = Info(collection);
   if (!info.ok()) return info.status();
   PreparedDoc doc;
-  if (auto st = preparer_.Prepare(**info, json, store_, &doc); !st.ok()) {
+  if (preparer_ == nullptr) {
+    preparer_ = std::make_unique<DocPreparer>(store_->options());
+  }
+  if (auto st = preparer_->Prepare(**info, json, store_, &doc); !st.ok()) {
     return st;
   }
   std::string key = (*info)->doc_prefix + doc.pk;

@@ -74,7 +74,7 @@ class DocTxnImpl final : public DocTransaction {
   std::vector<std::shared_ptr<const CollectionInfo>> infos_;
   uint64_t start_ = 0;
   bool open_ = true;
-  DocPreparer preparer_;
+  std::unique_ptr<DocPreparer> preparer_;  // made by the first write
   std::vector<Op> ops_;
   absl::flat_hash_map<std::string, Own> own_;  // by document key
   // Shared with Find cursors, which add the documents they yield.
