@@ -134,6 +134,10 @@ class PlanSource final : public DocSource {
     }
     if (in_.plan.dedup && !seen_.emplace(pk).second) return false;
     key_.assign(in_.info->doc_prefix).append(pk);
+    if (in_.count_only && in_.plan.exact) {
+      doc_ = {};
+      return true;
+    }
     // A point read: only the entry's time window, with bloom filters (a
     // shared iterator would seek in every file of every window).
     ReadOptions ro;

@@ -20,7 +20,8 @@ struct Started {
 
 absl::StatusOr<Started> StartFind(DocStoreImpl* store,
                                   std::string_view collection,
-                                  const FindRequest& request) {
+                                  const FindRequest& request,
+                                  bool count_only = false) {
   std::unique_ptr<const Snapshot> snapshot;
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       store->InfoWithSnapshot(collection, &snapshot);
@@ -37,6 +38,7 @@ absl::StatusOr<Started> StartFind(DocStoreImpl* store,
   in.plan = s.plan;
   in.filter = q->filter;
   in.match_all = q->match_all;
+  in.count_only = count_only;
   in.stats = s.stats;
   s.source = NewPlanSource(std::move(in));
   s.query = *std::move(q);
@@ -55,7 +57,7 @@ absl::StatusOr<std::unique_ptr<DocCursor>> DocStoreImpl::Find(
 
 absl::StatusOr<uint64_t> DocStoreImpl::Count(std::string_view collection,
                                              const FindRequest& request) {
-  absl::StatusOr<Started> s = StartFind(this, collection, request);
+  absl::StatusOr<Started> s = StartFind(this, collection, request, true);
   if (!s.ok()) return s.status();
   return CountSource(s->source.get(), s->query.skip, s->query.limit);
 }

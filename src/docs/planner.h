@@ -101,6 +101,9 @@ struct PlanInputs {
   Filter filter;
   bool match_all = true;
   std::shared_ptr<ExecStats> stats;
+  // Only counting: an exact index plan then skips fetching documents
+  // (doc() is empty), since an entry exists exactly when its document does.
+  bool count_only = false;
   // Document keys to leave out (a transaction's own writes); may be empty.
   std::shared_ptr<const absl::flat_hash_set<std::string>> exclude;
 };

@@ -562,6 +562,9 @@ TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
         std::sort(got_ids.begin(), got_ids.end());
         ok = sw == got_ids;
       }
+      absl::StatusOr<uint64_t> count = store->Count(coll, r);
+      ASSERT_TRUE(count.ok()) << count.status();
+      ok = ok && *count == want.size();
       auto e = store->Explain(coll, r);
       ASSERT_TRUE(e.ok()) << e.status();
       if (std::string_view(coll) == "indexed") {
@@ -571,8 +574,8 @@ TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
       if (!ok && ++failures <= 10) {
         ADD_FAILURE() << coll << " filter " << r.filter << " sort " << r.sort
                       << " window " << from << ".." << to << "\n  want "
-                      << want.size() << " got " << got_ids.size() << "\n  "
-                      << *e;
+                      << want.size() << " got " << got_ids.size() << " count "
+                      << *count << "\n  " << *e;
       }
     }
   }
