@@ -136,12 +136,7 @@ absl::Status RunIngestWorkload(const BenchConfig& cfg, Report* report) {
     std::vector<double> pps(engines.size());
     for (size_t i = 0; i < engines.size(); i++) {
       // The bulk-loaded engine stays open for queries; use a fresh one.
-      std::string ignored;
-      std::unique_ptr<TsEngine> e =
-          i == 0                            ? NewStrataTsEngine(&ignored)
-          : engines[i]->name() == "RocksDB" ? NewRocksDbTsEngine()
-          : engines[i]->name() == "LevelDB" ? NewLevelDbTsEngine()
-                                            : NewSqliteTsEngine();
+      std::unique_ptr<TsEngine> e = NewTsEngineNamed(engines[i]->name());
       auto r = Synced(cfg, e.get(), synced, threads);
       if (!r.ok()) {
         return absl::InternalError(absl::StrFormat(

@@ -38,6 +38,14 @@ std::vector<std::unique_ptr<TsEngine>> NewTsEngines(bool with_leveldb,
   return out;
 }
 
+std::unique_ptr<TsEngine> NewTsEngineNamed(const std::string& name) {
+  std::string ignored;
+  if (name == "Strata") return NewStrataTsEngine(&ignored);
+  if (name == "RocksDB") return NewRocksDbTsEngine();
+  if (name == "LevelDB") return NewLevelDbTsEngine();
+  return NewSqliteTsEngine();
+}
+
 std::string DirName(const std::string& engine) {
   std::string s = engine;
   for (char& c : s) c = static_cast<char>(std::tolower(c));

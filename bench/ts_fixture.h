@@ -39,6 +39,9 @@ std::vector<std::unique_ptr<TsEngine>> NewTsEngines(bool with_leveldb,
 // *why is set and the engines left empty when Strata's layer is missing.
 absl::Status EnsureDevopsDay(const BenchConfig& cfg, std::string* why);
 
+// A new, unopened engine of the same kind as one NewTsEngines made.
+std::unique_ptr<TsEngine> NewTsEngineNamed(const std::string& name);
+
 // Lower-case engine name for directory names.
 std::string DirName(const std::string& engine);
 
