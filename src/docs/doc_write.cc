@@ -331,7 +331,8 @@ absl::Status DocPreparer::Prepare(const CollectionInfo& c,
   out->id_shaped = false;
   if (auto st = Impl::KeyOf(c, *ex, out); !st.ok()) return st;
   if (generated) out->id_shaped = true;
-  if (out->id_shaped && !generated) ids->ObserveId(c, out->id);
+  if (out->id_shaped && !generated && ids != nullptr)
+    ids->ObserveId(c, out->id);
   out->ts = 0;
   if (c.time_slot >= 0) {
     const PathValues& pv = ex->values(c.time_slot);

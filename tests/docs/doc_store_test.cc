@@ -291,6 +291,9 @@ TEST_F(DocStoreTest, AutoIdsAreMonotonicAndSurviveReopen) {
   EXPECT_EQ(keys[0], absl::StrFormat("\"%016x\"", clock_->NowNanos()));
   EXPECT_EQ(*store_->Get("e", keys[1]),
             absl::StrFormat(R"({"_id":%s,"i":1})", keys[1]));
+  auto patched = store_->Patch("e", keys[1], R"({"i":10})");
+  ASSERT_TRUE(patched.ok()) << patched.status();
+  EXPECT_EQ(*patched, absl::StrFormat(R"({"_id":%s,"i":10})", keys[1]));
   // A caller-supplied id of the generated shape raises the counter.
   std::string high = absl::StrFormat("%016x", clock_->NowNanos() + 1000);
   Put("e", absl::StrFormat(R"({"_id":"%s"})", high));
