@@ -126,6 +126,9 @@ class SeriesStoreTest : public ::testing::Test {
   void TearDown() override {
     store_.reset();
     db_.reset();
+    clock_.reset();
+    fault_env_.reset();
+    mem_env_.reset();
   }
 
   void Open() {
@@ -619,15 +622,53 @@ TEST_F(SeriesStoreTest, RetentionSetsExpiryForCompaction) {
   EXPECT_GE(n, 5);  // series, reverse, field, retention, counters
 }
 
-TEST_F(SeriesStoreTest, CorruptCatalogFailsOpen) {
-  ASSERT_TRUE(
-      db_->Put(WriteOptions(), std::string("\x14garbage"), 0, "x").ok());
-  store_.reset();
-  auto store = SeriesStore::Open(db_.get(), ts_options_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(std::string(store.status().message()).find("field catalog"),
-            std::string::npos);
+TEST_F(SeriesStoreTest, CorruptCatalogIsDataLossNamingTheRecord) {
+  std::string no_terminator = MeasurementPrefix(kSeriesTag, "m");
+  no_terminator += "cpu";
+  struct Case {
+    std::string key;
+    std::string value;
+    std::string what;  // in the message
+  };
+  const std::vector<Case> open_cases = {
+      {no_terminator, EncodeSeriesIdValue(1), "series catalog"},
+      {SeriesKey("m", "m"), "\xff", "series catalog"},
+      {FieldKey("m", "f"), std::string("\x09\x01", 2), "field catalog"},
+      {std::string("\x14garbage"), "x", "field catalog"},
+      {RetentionKey("m"), "", "retention"},
+      {CountersKey(), "", "id counters"},
+  };
+  for (const Case& c : open_cases) {
+    TearDown();  // a fresh DB on a fresh env
+    SetUp();
+    ASSERT_TRUE(db_->Put(WriteOptions(), c.key, 0, c.value).ok());
+    store_.reset();
+    auto store = SeriesStore::Open(db_.get(), ts_options_);
+    ASSERT_FALSE(store.ok()) << c.what;
+    EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_NE(std::string(store.status().message()).find(c.what),
+              std::string::npos)
+        << store.status();
+  }
+  // Records the store does not load fail the reader call that meets them.
+  TearDown();
+  SetUp();
+  ASSERT_TRUE(Lp("m,k=v x=1 1").ok());
+  std::string bad_tag = MeasurementPrefix(kTagIndexTag, "m") + "junk";
+  std::string short_id = TagValuePrefix("m", "k", "v") + "abc";
+  ASSERT_TRUE(db_->Put(WriteOptions(), bad_tag, 0, "").ok());
+  ASSERT_TRUE(db_->Put(WriteOptions(), short_id, 0, "").ok());
+  auto reader = store_->NewReader();
+  EXPECT_EQ(reader->TagKeys("m").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(reader->SeriesWithTag("m", "k", "v").status().code(),
+            absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(db_->Put(WriteOptions(), SeriesKey("m", "other,k=v"), 0,
+                       EncodeSeriesIdValue(9))
+                  .ok());
+  reader = store_->NewReader();
+  absl::Status s = reader->ForEachSeries(
+      "m", [](const SeriesInfo&) { return absl::OkStatus(); });
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
 }
 
 // ---------------------------------------------------------------------------
