@@ -10,9 +10,10 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(std::string_view s) {
   std::string word;
   bool in_word = false;
   int depth = 0;
-  bool in_dq = false;  // inside a JSON string
-  bool in_sq = false;  // inside 'single quotes'
-  size_t open_at = 0;  // where the innermost open quote or bracket began
+  bool in_dq = false;     // inside a JSON string
+  bool in_sq = false;     // inside 'single quotes'
+  size_t quote_at = 0;    // where the open quote began
+  size_t bracket_at = 0;  // where the outermost open bracket began
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (in_sq) {
@@ -42,15 +43,15 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(std::string_view s) {
     in_word = true;
     if (c == '\'' && depth == 0) {
       in_sq = true;
-      open_at = i;
+      quote_at = i;
       continue;
     }
     word += c;
     if (c == '"') {
       in_dq = true;
-      open_at = i;
+      quote_at = i;
     } else if (c == '{' || c == '[') {
-      if (depth == 0) open_at = i;
+      if (depth == 0) bracket_at = i;
       ++depth;
     } else if ((c == '}' || c == ']') && depth > 0) {
       --depth;
@@ -58,7 +59,8 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(std::string_view s) {
   }
   if (in_sq || in_dq || depth > 0) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("column %d: unterminated %s", open_at + 1,
+        absl::StrFormat("column %d: unterminated %s",
+                        (in_sq || in_dq ? quote_at : bracket_at) + 1,
                         in_sq   ? "single quote"
                         : in_dq ? "string"
                                 : "bracket"));
