@@ -1,5 +1,6 @@
-// Workload "ingest" (issue 7 item 1, issue 4 ingest figures): the TSBS
-// devops day (100 hosts x 10 cpu fields at 10 s) as line protocol into
+// Workload "ingest" (issue 7 item 1, issue 4 ingest figures): TSBS devops
+// data (100 hosts x 10 cpu fields at 10 s; 6 h at scale 1, the full day of
+// issue 4 at scale 4) as line protocol into
 // every time-series engine, WAL on without per-batch fsync (batches of
 // 1,000 lines); then fsync per batch (batches of one time step, 100 lines)
 // with 1, 4 and 16 writer threads so group commit shows. The loaded

@@ -18,7 +18,7 @@ namespace strata::bench {
 
 struct DevopsDay {
   DevopsConfig config;  // 100 hosts, cpu, 10 s
-  int64_t steps = 0;    // one day at scale 1
+  int64_t steps = 0;    // 6 h at scale 1, one day at scale 4
   int64_t t_begin = 0, t_end = 0;
   uint64_t values = 0;
   // Open and loaded; engines[0] is Strata.
