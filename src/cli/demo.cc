@@ -120,10 +120,15 @@ std::string TimingLine(double ms, const Stats& before, const Stats& after) {
       after.blocks_read - before.blocks_read,
       after.blocks_skipped_time - before.blocks_skipped_time,
       after.blocks_skipped_expired - before.blocks_skipped_expired);
-  const uint64_t files = after.files_skipped_time - before.files_skipped_time +
-                         after.files_skipped_expired -
-                         before.files_skipped_expired;
-  if (files > 0) absl::StrAppendFormat(&line, " · %d file(s) skipped", files);
+  // Counted per iterator that passed an SST by, so it can exceed the number
+  // of SSTs: hence "lookups".
+  const uint64_t ft = after.files_skipped_time - before.files_skipped_time;
+  const uint64_t fe =
+      after.files_skipped_expired - before.files_skipped_expired;
+  if (ft + fe > 0) {
+    absl::StrAppendFormat(
+        &line, " · SST lookups skipped %d (time) / %d (expired)", ft, fe);
+  }
   return line;
 }
 
@@ -488,7 +493,7 @@ class Demo {
 
   absl::Status LatestPerHost() {
     const std::string q =
-        "SELECT last(usage_user) AS user, last(usage_system) AS system, "
+        "SELECT last(usage_user) AS usr, last(usage_system) AS sys, "
         "last(usage_iowait) AS iowait, last(usage_idle) AS idle FROM cpu "
         "WHERE time > now() - 1m GROUP BY host";
     Section(1, "Latest values per host", q);
@@ -507,8 +512,9 @@ class Demo {
 
   absl::Status WindowedMean() {
     const std::string q =
-        "SELECT mean(usage_user), mean(usage_system), max(usage_user) FROM "
-        "cpu WHERE time > now() - 1h GROUP BY time(5m)";
+        "SELECT mean(usage_user) AS mean_usr, mean(usage_system) AS mean_sys, "
+        "max(usage_user) AS max_usr FROM cpu WHERE time > now() - 1h "
+        "GROUP BY time(5m)";
     Section(2, "Fleet CPU per 5 minutes over the last hour", q);
     std::string timing;
     absl::StatusOr<QueryResult> r = Query(q, &timing);
@@ -591,8 +597,8 @@ class Demo {
     const std::string count = "SELECT count(usage_user) FROM cpu";
     Section(5, "Retention in action",
             "SetRetention(\"cpu\", 12h), then " + count);
-    std::string timing;
-    absl::StatusOr<QueryResult> r = Query(count, &timing);
+    std::string before_timing, timing;
+    absl::StatusOr<QueryResult> r = Query(count, &before_timing);
     if (!r.ok()) return r.status();
     const int64_t before = SingleInt(*r);
     if (before != hosts_ * metric_steps_) {
@@ -613,12 +619,13 @@ class Demo {
       return Unexpected(
           absl::StrFormat("%d cpu points left under a 12 h retention", after));
     }
+    const std::string b = FormatCount(before), a = FormatCount(after);
     absl::FPrintF(out_,
-                  "   before  %s points\n"
-                  "   after   %s points: those older than 12 h are hidden at "
-                  "once, nothing is rewritten\n"
-                  "   %s\n\n",
-                  FormatCount(before), FormatCount(after), timing);
+                  "   before  %*s points  %s\n"
+                  "   after   %*s points  %s\n"
+                  "   Points older than 12 h are hidden at once; nothing is "
+                  "rewritten.\n\n",
+                  b.size(), b, before_timing, b.size(), a, timing);
     return LateArrivals();
   }
 

@@ -34,7 +34,7 @@ constexpr int64_t kSteps = 8640;
 class DemoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/strata-demo-test-" +
+    dir_ = testing::TempDir() + "strata-demo-test-" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
   }
