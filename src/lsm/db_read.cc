@@ -144,8 +144,10 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
   ScanRange r{key, end, ts, ts + 1};
   auto it = NewIteratorFromView(GetView(options), options, r);
   it->Seek(key, ts);
+  // A failed source can make an older version look current: any error
+  // fails the read, found or not.
+  if (!it->status().ok()) return it->status();
   if (!it->Valid()) {
-    if (!it->status().ok()) return it->status();
     return absl::NotFoundError(
         absl::StrFormat("no record at key '%s' ts %d", absl::CHexEscape(std::string(key)), ts));
   }
@@ -162,8 +164,8 @@ absl::StatusOr<Record> DBImpl::GetLatest(const ReadOptions& options,
   ScanRange r{key, end, kMinTimestamp, kMaxTimestamp};
   auto it = NewIteratorFromView(GetView(options), options, r);
   it->SeekToLast();
+  if (!it->status().ok()) return it->status();
   if (!it->Valid()) {
-    if (!it->status().ok()) return it->status();
     return absl::NotFoundError(absl::StrFormat(
         "no live record at key '%s'", absl::CHexEscape(std::string(key))));
   }

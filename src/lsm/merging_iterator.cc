@@ -90,9 +90,23 @@ class MergingIterator final : public InternalIterator {
     return direction_ == kForward ? c < 0 : c > 0;
   }
 
+  // A child that failed may have skipped entries, so nothing merged after
+  // it can be trusted: an error ends the whole iteration.
+  bool Failed() {
+    for (auto& c : children_) {
+      if (!c->Valid() && !c->status().ok()) {
+        heap_.clear();
+        current_ = nullptr;
+        return true;
+      }
+    }
+    return false;
+  }
+
   void Rebuild(Direction d) {
     direction_ = d;
     heap_.clear();
+    if (Failed()) return;
     for (auto& c : children_) {
       if (c->Valid()) heap_.push_back(c.get());
     }
@@ -107,6 +121,11 @@ class MergingIterator final : public InternalIterator {
   // removing it when exhausted).
   void FixTop() {
     if (!heap_.front()->Valid()) {
+      if (!heap_.front()->status().ok()) {
+        heap_.clear();
+        current_ = nullptr;
+        return;
+      }
       heap_.front() = heap_.back();
       heap_.pop_back();
       if (heap_.empty()) {

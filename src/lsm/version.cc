@@ -208,6 +208,7 @@ absl::Status VersionSet::Recover() {
   bool have_window = false;
   std::string_view record;
   std::string scratch;
+  uint64_t first_next_file = 0;  // from the snapshot record
   while (reader.ReadRecord(&record, &scratch)) {
     VersionEdit edit;
     s = edit.DecodeFrom(
@@ -219,6 +220,9 @@ absl::Status VersionSet::Recover() {
       have_window = true;
     }
     if (edit.log_number) log_number_ = *edit.log_number;
+    if (first_next_file == 0 && edit.next_file_number) {
+      first_next_file = *edit.next_file_number;
+    }
     if (edit.next_file_number) MarkFileNumberUsed(*edit.next_file_number - 1);
     if (edit.last_sequence) {
       last_sequence_ = std::max(last_sequence_.load(), *edit.last_sequence);
@@ -226,6 +230,8 @@ absl::Status VersionSet::Recover() {
     Apply(edit, v.get());
   }
   if (!reader.status().ok()) return reader.status();
+  s = CheckNoEditLost(path, reader, first_next_file);
+  if (!s.ok()) return s;
   if (!have_window) {
     return CorruptionError(path, 0, "manifest has no time window setting");
   }
@@ -258,6 +264,39 @@ absl::Status VersionSet::Recover() {
     current_ = v;
   }
   return StartNewManifest();
+}
+
+absl::Status VersionSet::CheckNoEditLost(const std::string& path,
+                                         const LogReader& reader,
+                                         uint64_t first_next_file) {
+  // A damaged last record reads like a torn append. A torn append was never
+  // acknowledged, so the WAL the recovered state replays from still exists.
+  // If it is gone while newer WALs or SSTs exist, a later, durable edit
+  // retired it and that edit was lost: refuse rather than roll back (and
+  // then delete the newer SSTs as orphans).
+  uint64_t need = log_number_.load();
+  if (need == 0) need = first_next_file;  // the first WAL after creation
+  if (need == 0 || env_->FileExists(LogFileName(dir_, need))) {
+    return absl::OkStatus();
+  }
+  auto children = env_->GetChildren(dir_);
+  if (!children.ok()) return children.status();
+  for (const std::string& name : *children) {
+    uint64_t number;
+    FileType type;
+    if (ParseFileName(name, &number, &type) && number > need &&
+        (type == FileType::kLog || type == FileType::kTable)) {
+      return absl::DataLossError(absl::StrFormat(
+          "manifest %s lost an installed edit%s: the state it recovers "
+          "replays from WAL %06d.log, which a later edit retired (%s exists)",
+          path,
+          reader.torn_tail() ? absl::StrFormat(" (damaged at offset %d)",
+                                               reader.torn_offset())
+                             : "",
+          need, name));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status VersionSet::LogAndApply(VersionEdit* edit) {

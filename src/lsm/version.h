@@ -24,6 +24,8 @@ namespace strata {
 
 using FileList = std::vector<std::shared_ptr<const FileMeta>>;
 
+class LogReader;
+
 class Version {
  public:
   // Window id -> files, newest (highest max_seq) first.
@@ -73,6 +75,9 @@ class VersionSet {
 
  private:
   absl::Status WriteSnapshot(LogWriter* log);
+  absl::Status CheckNoEditLost(const std::string& path,
+                               const LogReader& reader,
+                               uint64_t first_next_file);
   absl::Status StartNewManifest();
   static void Apply(const VersionEdit& edit, Version* v);
 
