@@ -50,11 +50,18 @@ if [[ $mode == corpus ]]; then
   exit 0
 fi
 
-cmake --build "$dir" -j"$jobs" --target "${targets[@]}" >/dev/null
-
 failed=0
 summary=()
 for t in "${targets[@]}"; do
+  # One build per target, so one that does not compile does not stop the
+  # others from running.
+  if ! cmake --build "$dir" -j"$jobs" --target "$t" >"$dir/$t.build.log" 2>&1
+  then
+    failed=1
+    summary+=("$(printf '%-20s BUILD FAILED, see %s' "$t" "$dir/$t.build.log")")
+    grep -m3 'error' "$dir/$t.build.log" >&2 || true
+    continue
+  fi
   work="$dir/corpus/$t"
   artifacts="$dir/artifacts/$t"
   mkdir -p "$work" "$artifacts"

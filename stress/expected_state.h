@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -27,10 +28,22 @@
 namespace strata::stress {
 
 struct Op {
-  enum Kind : char { kPut = 'P', kDelete = 'D', kDeleteRange = 'R' };
+  enum Kind : char {
+    // Core API (strata::DB).
+    kPut = 'P',
+    kDelete = 'D',
+    kDeleteRange = 'R',
+    // Time-series layer: a point of measurement `key`, tag host=`end`,
+    // float field "v" = `value`, at `ts`.
+    kPoint = 'S',
+    // Document layer, collection "events": upsert of the JSON `value` with
+    // id `key`, and delete of id `key`.
+    kDocPut = 'J',
+    kDocDelete = 'X',
+  };
   Kind kind = kPut;
   std::string key;   // range delete: begin
-  std::string end;   // range delete only
+  std::string end;   // range delete: end; kPoint: the host tag
   Timestamp ts = 0;  // range delete: t0
   Timestamp t1 = 0;
   int64_t expire_at = kNeverExpires;
@@ -50,27 +63,42 @@ std::string EncodeAckRecord(uint64_t n);
 // anything else malformed (the log is ours; damage means a bug).
 absl::StatusOr<std::vector<LoggedBatch>> ParseLog(std::string_view log);
 
-// The reference model: (key, ts) -> put versions since the last delete,
-// oldest first; per db.h an expired put defers to the next older version.
+// The reference model. Core records: (key, ts) -> put versions since the
+// last delete, oldest first (per db.h an expired put defers to the next
+// older version). Points: (measurement, host, ts) -> value. Documents:
+// id -> JSON.
 class Model {
  public:
   void Apply(const std::vector<Op>& ops);
-  // "key@ts=value\n" for every record visible at now.
+  // Everything visible at now, one line per record: core records
+  // "key@ts=value" in key order, then "point m,host=h@ts=v" lines, then
+  // "doc id=json" lines, each sorted.
   std::string Render(int64_t now) const;
-  size_t records() const { return state_.size(); }
+  size_t records() const {
+    return state_.size() + points_.size() + docs_.size();
+  }
+
+  static std::string PointLine(std::string_view measurement,
+                               std::string_view host, Timestamp ts, double v);
+  static std::string DocLine(std::string_view id, std::string_view json);
 
  private:
   std::map<std::pair<std::string, Timestamp>,
            std::vector<std::pair<std::string, int64_t>>>
       state_;
+  std::map<std::tuple<std::string, std::string, Timestamp>, double> points_;
+  std::map<std::string, std::string> docs_;
 };
 
-// The DB's contents in Model::Render's format.
+// Core records of db in Model::Render's format: keys from "0" on, clear of
+// the layers' key bytes 0x10-0x2F (schema/keyspace.md).
 absl::StatusOr<std::string> RenderDb(DB* db);
 
-// Checks db against model + the iteration's batches and advances the model
-// to the state the DB shows. Returns how many operations were verified.
-absl::StatusOr<uint64_t> VerifyAndAdvance(DB* db,
+// Checks a rendering of the DB (core records, then points, then documents,
+// as Model::Render) against model + the iteration's batches and advances
+// the model to the state the DB shows. Returns how many operations were
+// verified.
+absl::StatusOr<uint64_t> VerifyAndAdvance(const std::string& got,
                                           const std::vector<LoggedBatch>& log,
                                           int64_t now, Model* model);
 

@@ -28,6 +28,7 @@
 #include "strata/db.h"
 #include "strata/env.h"
 #include "stress/expected_state.h"
+#include "stress/layers.h"
 #include "stress/workload.h"
 #include "util/random.h"
 
@@ -196,8 +197,19 @@ int RunLoop(const Flags& flags) {
     if (!db.ok()) {
       return fail("reopen: " + std::string(db.status().message()));
     }
-    auto verified = VerifyAndAdvance(db->get(), *batches,
+    auto layers = OpenLayers(db->get());
+    if (!layers.ok()) {
+      return fail("opening the layers: " +
+                  std::string(layers.status().message()));
+    }
+    auto core = RenderDb(db->get());
+    if (!core.ok()) return fail(std::string(core.status().message()));
+    auto above = RenderLayers(&*layers);
+    if (!above.ok()) return fail(std::string(above.status().message()));
+    auto verified = VerifyAndAdvance(*core + *above, *batches,
                                      Env::Default()->NowNanos(), &model);
+    layers->series.reset();
+    layers->docs.reset();
     if (!verified.ok()) return fail(std::string(verified.status().message()));
     db->reset();
     ops += *verified;

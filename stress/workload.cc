@@ -18,6 +18,7 @@
 #include "strata/db.h"
 #include "strata/env.h"
 #include "stress/expected_state.h"
+#include "stress/layers.h"
 #include "util/random.h"
 
 namespace strata::stress {
@@ -64,6 +65,8 @@ WriteBatch ToWriteBatch(const std::vector<Op>& ops) {
       case Op::kDeleteRange:
         b.DeleteRange(op.key, op.end, op.ts, op.t1);
         break;
+      default:  // layer operations never reach a core batch
+        break;
     }
   }
   return b;
@@ -76,7 +79,7 @@ class Generator {
   std::vector<Op> Next(int64_t now) {
     std::vector<Op> ops;
     const uint64_t dice = rng_.Uniform(100);
-    if (dice < 50) {  // time-series points: a few series, consecutive ticks
+    if (dice < 40) {  // time-series points: a few series, consecutive ticks
       int n = 1 + static_cast<int>(rng_.Uniform(16));
       int first = static_cast<int>(rng_.Uniform(kSeries));
       int spread = 1 + static_cast<int>(rng_.Uniform(3));
@@ -88,7 +91,7 @@ class Generator {
         if (i % spread == spread - 1) tick_++;
         ops.push_back(std::move(op));
       }
-    } else if (dice < 65) {  // a JSON document
+    } else if (dice < 50) {  // a JSON document
       Op op;
       int id = static_cast<int>(rng_.Uniform(kDocs));
       op.key = absl::StrFormat("doc/%03d", id);
@@ -97,7 +100,7 @@ class Generator {
           id, rng_.Uniform(1000), rng_.Uniform(10), rng_.Uniform(1 << 20),
           std::string(rng_.Uniform(400), 'p'));
       ops.push_back(std::move(op));
-    } else if (dice < 77) {  // point deletes
+    } else if (dice < 60) {  // point deletes
       Op op;
       op.kind = Op::kDelete;
       if (rng_.OneIn(2)) {
@@ -107,7 +110,7 @@ class Generator {
         op.key = absl::StrFormat("doc/%03d", rng_.Uniform(kDocs));
       }
       ops.push_back(std::move(op));
-    } else if (dice < 82) {  // range deletes
+    } else if (dice < 64) {  // range deletes
       Op op;
       op.kind = Op::kDeleteRange;
       if (rng_.OneIn(2)) {
@@ -124,6 +127,29 @@ class Generator {
         op.end = absl::StrFormat("doc/%03d", a + 1 + rng_.Uniform(20));
         op.ts = kMinTimestamp;
         op.t1 = kMaxTimestamp;
+      }
+      ops.push_back(std::move(op));
+    } else if (dice < 78) {  // points through the time-series layer
+      int n = 1 + static_cast<int>(rng_.Uniform(8));
+      for (int i = 0; i < n; i++) {
+        Op op;
+        op.kind = Op::kPoint;
+        op.key = absl::StrFormat("m%d", 1 + rng_.Uniform(2));
+        op.end = absl::StrFormat("h%d", rng_.Uniform(5));
+        op.ts = TickTime(tick_++);
+        op.value = absl::StrFormat("%.2f", rng_.NextDouble() * 1000);
+        ops.push_back(std::move(op));
+      }
+    } else if (dice < 90) {  // documents through the document layer
+      Op op;
+      op.key = absl::StrFormat("d%03d", rng_.Uniform(kDocs));
+      if (rng_.OneIn(4)) {
+        op.kind = Op::kDocDelete;
+      } else {
+        op.kind = Op::kDocPut;
+        op.value = absl::StrFormat(
+            R"({"id":"%s","n":%d,"name":"u%d","tags":["a","b%d"]})", op.key,
+            rng_.Uniform(1 << 20), rng_.Uniform(1000), rng_.Uniform(10));
       }
       ops.push_back(std::move(op));
     } else {  // TTL writes: already expired, or expiring in a day
@@ -193,6 +219,12 @@ int RunChild(const ChildArgs& args) {
                  std::strerror(errno));
     return 3;
   }
+  auto layers = OpenLayers(db->get());
+  if (!layers.ok()) {
+    std::fprintf(stderr, "child: opening the layers: %s\n",
+                 std::string(layers.status().message()).c_str());
+    return 3;
+  }
   std::atomic<bool> stop{false};
   std::thread reader(ReaderLoop, db->get(), args.seed ^ 0x5eed, &stop);
   Generator gen(args.seed);
@@ -226,7 +258,15 @@ int RunChild(const ChildArgs& args) {
     }
     WriteOptions wo;
     wo.sync = gen.rng().OneIn(4);
-    absl::Status s = (*db)->Write(wo, ToWriteBatch(ops));
+    const bool layer = ops[0].kind == Op::kPoint ||
+                       ops[0].kind == Op::kDocPut ||
+                       ops[0].kind == Op::kDocDelete;
+    absl::Status s = layer ? ApplyLayerBatch(&*layers, ops, wo.sync)
+                           : (*db)->Write(wo, ToWriteBatch(ops));
+    // Deleting a missing document is a no-op, as in the model.
+    if (absl::IsNotFound(s) && ops[0].kind == Op::kDocDelete) {
+      s = absl::OkStatus();
+    }
     if (!s.ok()) {
       std::fprintf(stderr, "child: write %d: %s\n", static_cast<int>(n),
                    std::string(s.message()).c_str());
