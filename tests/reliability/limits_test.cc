@@ -18,7 +18,9 @@
 #include "series/influxql/parser.h"
 #include "series/line_protocol.h"
 #include "strata/db.h"
+#include "strata/docs.h"
 #include "strata/env.h"
+#include "strata/series.h"
 #include "util/coding.h"
 #include "util/crc32c.h"
 
@@ -215,6 +217,116 @@ TEST(LimitsTest, OversizedBatchIsRefusedAndTheDbStaysWritable) {
   b.Clear();
   EXPECT_TRUE((*db)->BackgroundError().ok()) << (*db)->BackgroundError();
   EXPECT_TRUE((*db)->Put(WriteOptions(), "after", 1, "ok").ok());
+}
+
+// --- Limits of the time-series and document layers. ---
+
+class LayerLimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewMemEnv();
+    Options o;
+    o.env = env_.get();
+    auto db = DB::Open(o, "/layers");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+  // The first error of a query: the call's, else the first statement's.
+  static absl::Status QueryError(const absl::StatusOr<QueryResult>& r) {
+    if (!r.ok()) return r.status();
+    for (const StatementResult& st : r->results) {
+      if (!st.error.ok()) return st.error;
+    }
+    return absl::OkStatus();
+  }
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<DB> db_;
+};
+
+TEST_F(LayerLimitsTest, QueryLengthAndResultRows) {
+  TimeSeriesOptions o;
+  o.max_query_bytes = 100;
+  o.max_result_rows = 10;
+  auto ts = TimeSeries::Open(db_.get(), o);
+  ASSERT_TRUE(ts.ok()) << ts.status();
+  std::vector<Point> points;
+  for (int i = 0; i < 20; i++) {
+    Point p;
+    p.measurement = "m";
+    p.fields.push_back(Field{"v", FieldValue::Float(i)});
+    p.timestamp = 1'000'000'000 + i;
+    points.push_back(std::move(p));
+  }
+  ASSERT_TRUE((*ts)->WritePoints(points).ok());
+
+  absl::Status s = QueryError((*ts)->Query(
+      "SELECT v FROM m WHERE v > 0 AND v < 100 AND v != 7 AND v != 8 AND "
+      "v != 9 AND v != 10 AND v != 11 AND v != 12"));
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("limit"), std::string::npos) << s;
+
+  s = QueryError((*ts)->Query("SELECT v FROM m"));
+  EXPECT_TRUE(absl::IsResourceExhausted(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("max_result_rows"), std::string::npos)
+      << s;
+  EXPECT_TRUE(QueryError((*ts)->Query("SELECT v FROM m LIMIT 10")).ok());
+}
+
+TEST_F(LayerLimitsTest, DocumentSizeNestingAndSortRows) {
+  DocumentStoreOptions o;
+  o.max_document_bytes = 1024;
+  o.max_nesting_depth = 10;
+  o.max_sort_rows = 5;
+  auto docs = DocumentStore::Open(db_.get(), o);
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  CollectionSpec spec;
+  spec.name = "c";
+  spec.key_path = "id";
+  ASSERT_TRUE((*docs)->CreateCollection(spec).ok());
+
+  auto doc = [](int id, size_t pad) {
+    return absl::StrFormat(R"({"id":%d,"pad":"%s"})", id,
+                           std::string(pad, 'p'));
+  };
+  absl::Status s = (*docs)->Put("c", doc(1, 2000)).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("1024"), std::string::npos) << s;
+  EXPECT_TRUE((*docs)->Put("c", doc(1, 900)).ok());
+
+  auto nested = [](int depth) {  // the root object is level 1
+    return R"({"id":2,"a":)" + std::string(depth - 1, '[') +
+           std::string(depth - 1, ']') + "}";
+  };
+  // max + 2 levels: the document layer accepts max + 1 today (it sizes
+  // simdjson for max_nesting_depth + 1 levels), one more than the
+  // root-is-level-1 count of JsonParseOptions; reported, not pinned here.
+  s = (*docs)->Put("c", nested(12)).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+  EXPECT_NE(std::string(s.message()).find("10"), std::string::npos) << s;
+  EXPECT_TRUE((*docs)->Put("c", nested(10)).ok());
+
+  for (int i = 3; i < 12; i++) ASSERT_TRUE((*docs)->Put("c", doc(i, 1)).ok());
+  FindRequest sorted;
+  sorted.sort = R"({"pad": -1})";
+  absl::Status find = absl::OkStatus();
+  auto cursor = (*docs)->Find("c", sorted);
+  if (!cursor.ok()) {
+    find = cursor.status();
+  } else {
+    while ((*cursor)->Next()) {
+    }
+    find = (*cursor)->status();
+  }
+  EXPECT_TRUE(absl::IsResourceExhausted(find)) << find;
+  EXPECT_NE(std::string(find.message()).find("max_sort_rows"),
+            std::string::npos)
+      << find;
+  sorted.limit = 5;
+  cursor = (*docs)->Find("c", sorted);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  while ((*cursor)->Next()) {
+  }
+  EXPECT_TRUE((*cursor)->status().ok()) << (*cursor)->status();
 }
 
 // --- Files from a newer format version are refused, naming the version. ---

@@ -13,7 +13,8 @@ strata_test(power_loss_test
   TIMEOUT 120)
 strata_test(limits_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/limits_test.cc
-  LIBS strata_lsm strata_series_lp strata_influxql strata_docs_core
+  LIBS strata_series strata_docs strata_lsm strata_series_lp strata_influxql
+       strata_docs_core
   LABELS reliability quick
   TIMEOUT 120)
 strata_test(permissions_test
