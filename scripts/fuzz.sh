@@ -7,6 +7,9 @@
 #
 #   scripts/fuzz.sh [-t SECONDS] [TARGET...]   run (default: all, 30 s each)
 #   scripts/fuzz.sh corpus                     regenerate fuzz/corpus/
+#   scripts/fuzz.sh --no-build [-t S] [T...]   run what build-fuzz already
+#                                              has (77 if nothing; the
+#                                              CTest fuzz_smoke uses this)
 #
 # Env: FUZZ_SECONDS (default 30), FUZZ_BUILD_DIR (default build-fuzz),
 #      FUZZ_JOBS (build parallelism, default 1).
@@ -21,23 +24,32 @@ all=(fuzz_wal_reader fuzz_sst fuzz_block fuzz_manifest fuzz_line_protocol
      fuzz_influxql fuzz_filter)
 
 mode=run
+build=1
 targets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -t) secs="$2"; shift 2 ;;
     corpus) mode=corpus; shift ;;
+    --no-build) build=0; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all[@]}")
 
-if ! command -v clang++ >/dev/null 2>&1; then
+if [[ $build -eq 0 ]]; then
+  have=0
+  for t in "${targets[@]}"; do [[ -x "$dir/fuzz/$t" ]] && have=1; done
+  if [[ $have -eq 0 ]]; then
+    echo "fuzz.sh: no fuzz binaries in $dir (run scripts/fuzz.sh once); skipping" >&2
+    exit 77
+  fi
+elif ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz.sh: clang++ not found (apt-get install clang); skipping" >&2
   exit 77
 fi
 
-CC=clang CXX=clang++ cmake -S . -B "$dir" \
+[[ $build -eq 1 ]] && CC=clang CXX=clang++ cmake -S . -B "$dir" \
   -DSTRATA_FUZZ=ON -DSTRATA_BUILD_TESTS=OFF -DSTRATA_BUILD_BENCH=OFF \
   -DSTRATA_SANITIZE=address -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
   >/dev/null
@@ -55,7 +67,12 @@ summary=()
 for t in "${targets[@]}"; do
   # One build per target, so one that does not compile does not stop the
   # others from running.
-  if ! cmake --build "$dir" -j"$jobs" --target "$t" >"$dir/$t.build.log" 2>&1
+  if [[ $build -eq 0 && ! -x "$dir/fuzz/$t" ]]; then
+    summary+=("$(printf '%-20s skipped (not built)' "$t")")
+    continue
+  fi
+  if [[ $build -eq 1 ]] &&
+     ! cmake --build "$dir" -j"$jobs" --target "$t" >"$dir/$t.build.log" 2>&1
   then
     failed=1
     summary+=("$(printf '%-20s BUILD FAILED, see %s' "$t" "$dir/$t.build.log")")

@@ -40,3 +40,10 @@ foreach(_t IN LISTS STRATA_FUZZ_TARGETS)
   set_tests_properties(${_t}_replay PROPERTIES TIMEOUT 120
                                                LABELS "reliability;fuzz")
 endforeach()
+
+# libFuzzer smoke run (~10 s per target) when scripts/fuzz.sh has built
+# build-fuzz with clang; skipped (code 77) otherwise.
+add_test(NAME fuzz_smoke
+         COMMAND ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh --no-build -t 10)
+set_tests_properties(fuzz_smoke PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
+                                           LABELS "reliability;fuzz")
