@@ -164,12 +164,18 @@ TEST(ReportTest, RatiosAndDirection) {
   r.Add({"w", "latency", "us", 50, 100, "RocksDB", false});
   r.Add({"w", "size", "bytes", 300, 100, "SQLite", false});
   r.Add({"w", "solo", "x", 1, 0, ""});
+  r.Add({"w", "expired", "points", 0, 0, "RocksDB", false});
   RunInfo info;
   const std::string md = r.Markdown(info);
   EXPECT_NE(md.find("| 2.00x better |"), std::string::npos) << md;
   EXPECT_NE(md.find("| 0.50x better |"), std::string::npos) << md;
   EXPECT_NE(md.find("| 3.00x worse |"), std::string::npos) << md;
   EXPECT_NE(md.find("| solo (x) | 1.00 | - | - | - |"), std::string::npos)
+      << md;
+  // A peer value of 0 is shown; only the ratio is undefined.
+  EXPECT_NE(md.find("| expired (points, lower is better) | 0 | RocksDB | 0 "
+                    "| - |"),
+            std::string::npos)
       << md;
 }
 

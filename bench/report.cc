@@ -145,9 +145,9 @@ std::string Report::Markdown(const RunInfo& info) const {
       "| workload | metric | Strata | peer | peer value | Strata / peer |\n"
       "|---|---|---|---|---|---|\n";
   for (const Row& r : rows_) {
-    const bool has_peer = !r.peer_name.empty() && r.peer > 0;
+    const bool has_peer = !r.peer_name.empty();
     std::string ratio = "-";
-    if (has_peer) {
+    if (has_peer && r.peer > 0) {
       const double x = r.strata / r.peer;
       ratio = absl::StrFormat(
           "%.2fx %s", x, (x >= 1) == r.higher_is_better ? "better" : "worse");
