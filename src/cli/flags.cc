@@ -60,6 +60,16 @@ void FlagSet::AddUint(std::string name, uint64_t* value, std::string value_name,
                         {}});
 }
 
+void FlagSet::AddDouble(std::string name, double* value, std::string value_name,
+                        std::string help) {
+  flags_.push_back(Flag{std::move(name),
+                        Kind::kDouble,
+                        value,
+                        std::move(value_name),
+                        std::move(help),
+                        {}});
+}
+
 void FlagSet::AddChoice(std::string name, std::string* value,
                         std::vector<std::string> choices, std::string help) {
   std::string value_name;
@@ -106,6 +116,17 @@ bool FlagSet::Assign(Flag* flag, std::string_view text) {
         return false;
       }
       break;
+    case Kind::kDouble: {
+      double* d = static_cast<double*>(flag->value);
+      auto r = std::from_chars(text.data(), text.data() + text.size(), *d);
+      if (text.empty() || r.ec != std::errc() ||
+          r.ptr != text.data() + text.size()) {
+        error_ = absl::StrFormat("flag --%s takes a number, got '%s'",
+                                 flag->name, text);
+        return false;
+      }
+      break;
+    }
     case Kind::kChoice:
       if (std::find(flag->choices.begin(), flag->choices.end(), text) ==
           flag->choices.end()) {

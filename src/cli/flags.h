@@ -31,6 +31,8 @@ class FlagSet {
   void AddBool(std::string name, bool* value, std::string help);
   void AddUint(std::string name, uint64_t* value, std::string value_name,
                std::string help);
+  void AddDouble(std::string name, double* value, std::string value_name,
+                 std::string help);
   // A string restricted to one of choices.
   void AddChoice(std::string name, std::string* value,
                  std::vector<std::string> choices, std::string help);
@@ -49,7 +51,7 @@ class FlagSet {
   const std::string& usage() const { return usage_; }
 
  private:
-  enum class Kind { kString, kBool, kUint, kChoice };
+  enum class Kind { kString, kBool, kUint, kDouble, kChoice };
   struct Flag {
     std::string name;
     Kind kind;

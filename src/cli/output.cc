@@ -165,6 +165,7 @@ std::string FormatTable(const QueryResult& result, EpochFormat epoch) {
             text += ' ';
           }
         }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
         out += text + "\n";
       };
       emit(s.columns);

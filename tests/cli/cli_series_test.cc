@@ -329,10 +329,20 @@ TEST_F(CliSeriesTest, HelpOnEveryCommand) {
   EXPECT_FALSE(std::filesystem::exists(h_.db()));
 }
 
-TEST_F(CliSeriesTest, DemoIsAStubForNow) {
-  CliResult r = h_.Run({"demo"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_THAT(r.err, HasSubstr("not yet implemented"));
+TEST_F(CliSeriesTest, DemoFlagsReachTheDemo) {
+  CliResult r = h_.Run({"demo", "--scale", "0"});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--scale"));
+  r = h_.Run({"demo", "--scale=tiny"});
+  EXPECT_EQ(r.code, 2) << Describe(r);
+  r = h_.Run({"demo", "--dir", h_.Path("demo"), "--scale", "0.01"});
+  EXPECT_EQ(r.code, 0) << Describe(r);
+  // It wrote where --dir said (not to --db), and the CLI can read it.
+  EXPECT_FALSE(std::filesystem::exists(h_.db()));
+  r = h_.Run({"--db", h_.Path("demo"), "query", "SHOW MEASUREMENTS"}, "", {},
+             /*use_db=*/false);
+  EXPECT_EQ(r.code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("cpu"));
 }
 
 }  // namespace
