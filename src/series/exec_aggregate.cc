@@ -298,6 +298,7 @@ enum class Pick { kMin, kMax, kFirst, kLast };
 template <class InT, Pick kPick>
 struct Selector {
   using In = InT;
+  static constexpr Pick kPicks = kPick;
   static constexpr bool kNeedsValue = true;
   struct State {
     Stored<In> v{};
@@ -360,6 +361,32 @@ class AccumulatorImpl final : public Accumulator {
   AccumulatorImpl(const BucketSpec& spec, Agg agg) : spec_(spec), agg_(agg) {}
 
   absl::Status AddSeries(Iterator* it) override {
+    // first()/last() over one bucket need one point per series: seek to it
+    // instead of scanning the series (timestamps are unique in a series).
+    if constexpr (requires { Agg::kPicks; }) {
+      if (spec_.interval == 0 &&
+          (Agg::kPicks == Pick::kFirst || Agg::kPicks == Pick::kLast)) {
+        if (Agg::kPicks == Pick::kFirst) {
+          it->SeekToFirst();
+        } else {
+          it->SeekToLast();
+        }
+        if (it->Valid()) {
+          const int64_t t = it->timestamp();
+          In v{};
+          if (!Decode(it->value(), &v)) {
+            EndSeries();
+            return absl::DataLossError(
+                absl::StrFormat("malformed value of %d bytes at time %d",
+                                it->value().size(), t));
+          }
+          Route(t);
+          agg_.Add(cur_, v, t, nullptr);
+        }
+        EndSeries();
+        return it->status();
+      }
+    }
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const int64_t t = it->timestamp();
       In v{};
