@@ -55,8 +55,16 @@ absl::Status ReadAt(const RandomAccessFile& f, uint64_t off, size_t n,
   return absl::OkStatus();
 }
 
-std::string DumpSst(const std::string& path, bool records, size_t max_value,
-                    absl::Status* status) {
+// Hands accumulated text to stdout once it is large, so dumping a big file
+// runs in bounded memory.
+void Spill(CliContext& ctx, std::string* out) {
+  if (out->size() < (64 << 10)) return;
+  ctx.Print(*out);
+  out->clear();
+}
+
+std::string DumpSst(CliContext& ctx, const std::string& path, bool records,
+                    size_t max_value, absl::Status* status) {
   std::string out = absl::StrFormat("== %s\n", path);
   auto table = OpenTableFile(path);
   if (!table.ok()) {
@@ -136,6 +144,7 @@ std::string DumpSst(const std::string& path, bool records, size_t max_value,
                              DescribeInternalKey(it->key()),
                              DescribeExpire(it->expire_at()),
                              DescribeValue(it->value(), max_value));
+      Spill(ctx, &out);
     }
     if (!it->status().ok()) *status = it->status();
   }
@@ -186,7 +195,7 @@ class BatchPrinter : public WriteBatch::Handler {
   size_t max_value_;
 };
 
-std::string DumpWal(const std::string& path, size_t max_value,
+std::string DumpWal(CliContext& ctx, const std::string& path, size_t max_value,
                     absl::Status* status) {
   std::string out = absl::StrFormat("== %s\n", path);
   LogScan scan =
@@ -202,7 +211,9 @@ std::string DumpWal(const std::string& path, size_t max_value,
             off, seq, WriteBatchInternal::Count(rep), ttl.write_time,
             ttl.default_ttl, ttl.from_write_time ? "write_time" : "timestamp");
         BatchPrinter printer(&out, seq, max_value);
-        return WriteBatchInternal::Iterate(rep, &printer);
+        s = WriteBatchInternal::Iterate(rep, &printer);
+        Spill(ctx, &out);
+        return s;
       });
   out += absl::StrFormat("log number %d, %d batches", scan.log_number,
                          scan.records);
@@ -213,7 +224,8 @@ std::string DumpWal(const std::string& path, size_t max_value,
   return out;
 }
 
-std::string DumpManifest(const std::string& path, absl::Status* status) {
+std::string DumpManifest(CliContext& ctx, const std::string& path,
+                         absl::Status* status) {
   std::string out = absl::StrFormat("== %s\n", path);
   LogScan scan = ScanLog(
       path, log::kManifestMagic, [&](uint64_t off, std::string_view rec) {
@@ -222,6 +234,7 @@ std::string DumpManifest(const std::string& path, absl::Status* status) {
             edit.DecodeFrom(rec, absl::StrFormat("%s at offset %d", path, off));
         if (!s.ok()) return s;
         out += absl::StrFormat("@%d %s\n", off, edit.DebugString());
+        Spill(ctx, &out);
         return absl::OkStatus();
       });
   out += absl::StrFormat("manifest number %d, %d edits", scan.log_number,
@@ -275,9 +288,9 @@ int RunDump(CliContext& ctx, const std::vector<std::string>& args) {
     }
     absl::Status s;
     std::string text;
-    if (what == "sst") text = DumpSst(path, records, max_value, &s);
-    if (what == "wal") text = DumpWal(path, max_value, &s);
-    if (what == "manifest") text = DumpManifest(path, &s);
+    if (what == "sst") text = DumpSst(ctx, path, records, max_value, &s);
+    if (what == "wal") text = DumpWal(ctx, path, max_value, &s);
+    if (what == "manifest") text = DumpManifest(ctx, path, &s);
     ctx.Print(text);
     if (!s.ok()) code = Fail(ctx, "dump", DamageLine(path, s));
   }
