@@ -4,6 +4,7 @@ add_library(strata_lsm STATIC
   ${CMAKE_CURRENT_LIST_DIR}/compaction_picker.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_compaction.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_flush.cc
+  ${CMAKE_CURRENT_LIST_DIR}/db_get.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_impl.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_iter.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_read.cc

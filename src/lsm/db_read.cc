@@ -133,28 +133,6 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
   return NewDBIterator(std::move(args));
 }
 
-absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
-                                   std::string_view key, Timestamp ts) {
-  gets_.fetch_add(1, std::memory_order_relaxed);
-  if (key.empty() || ts == kMaxTimestamp) {
-    return absl::NotFoundError("no such record");
-  }
-  std::string end(key);
-  end.push_back('\0');
-  ScanRange r{key, end, ts, ts + 1};
-  auto it = NewIteratorFromView(GetView(options), options, r);
-  it->Seek(key, ts);
-  // A failed source can make an older version look current: any error
-  // fails the read, found or not.
-  if (!it->status().ok()) return it->status();
-  if (!it->Valid()) {
-    return absl::NotFoundError(
-        absl::StrFormat("no record at key '%s' ts %d", absl::CHexEscape(std::string(key)), ts));
-  }
-  return Record{std::string(key), ts, it->expire_at(),
-                std::string(it->value())};
-}
-
 absl::StatusOr<Record> DBImpl::GetLatest(const ReadOptions& options,
                                          std::string_view key) {
   gets_.fetch_add(1, std::memory_order_relaxed);
