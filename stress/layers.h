@@ -18,6 +18,7 @@
 namespace strata::stress {
 
 inline constexpr char kCollection[] = "events";
+inline constexpr char kIndex[] = "by_n";
 inline constexpr const char* kMeasurements[] = {"m1", "m2"};
 
 struct Layers {
