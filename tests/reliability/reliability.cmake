@@ -11,6 +11,11 @@ strata_test(power_loss_test
   LIBS strata_lsm
   LABELS reliability tsan
   TIMEOUT 120)
+strata_test(layers_fault_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/layers_fault_test.cc
+  LIBS strata_series strata_docs strata_lsm
+  LABELS reliability tsan
+  TIMEOUT 120)
 strata_test(limits_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/limits_test.cc
   LIBS strata_series strata_docs strata_lsm strata_series_lp strata_influxql
