@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 which="${1:-all}"
 jobs="${SANITIZE_JOBS:-1}"
-tsan_tests="${TSAN_TESTS:-^(memtable_test|db_basic_test|db_model_test|compaction_test|db_crash_test|series_store_test|docs_.*transaction.*|docs_store_test|strata_stress_short)$}"
+tsan_tests="${TSAN_TESTS:-^(memtable_test|db_basic_test|db_model_test|compaction_test|db_crash_test|series_store_test|docs_store_test|docs_txn_test|table_block_cache_test|strata_stress_short)$}"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
