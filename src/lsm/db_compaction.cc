@@ -57,18 +57,27 @@ bool DBImpl::MaybeCompact() {
 absl::Status DBImpl::DropExpiredFiles(const FileList& files) {
   VersionEdit edit;
   uint64_t bytes = 0;
+  std::set<int64_t> windows;
   for (const auto& f : files) {
     edit.DeleteFile(f->window_id, f->number);
     bytes += f->file_size;
+    windows.insert(f->window_id);
   }
+  // Mark the windows busy so another thread cannot pick the same files
+  // while the mutex is released (they would be dropped, and counted, twice).
+  for (int64_t w : windows) compacting_windows_.insert(w);
   mu_.Unlock();
   absl::Status s = Install(&edit);
   if (s.ok()) {
     files_dropped_ttl_.fetch_add(files.size(), std::memory_order_relaxed);
     bytes_dropped_ttl_.fetch_add(bytes, std::memory_order_relaxed);
+    // Before the windows stop being busy, so that waiting for background
+    // work also waits for the disk space to come back.
     DeleteObsoleteFiles(/*at_open=*/false);
   }
   mu_.Lock();
+  for (int64_t w : windows) compacting_windows_.erase(w);
+  bg_cv_.SignalAll();
   return s;
 }
 
@@ -117,12 +126,13 @@ absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
   if (r.ok()) {
     for (const auto& m : r->outputs) pending_outputs_.erase(m.number);
   }
-  compacting_windows_.erase(inputs.window);
   if (s.ok()) {
+    // While the window is still busy (see DropExpiredFiles).
     mu_.Unlock();
     DeleteObsoleteFiles(/*at_open=*/false);
     mu_.Lock();
   }
+  compacting_windows_.erase(inputs.window);
   bg_cv_.SignalAll();
   return s;
 }

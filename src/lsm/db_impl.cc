@@ -56,6 +56,7 @@ absl::StatusOr<std::unique_ptr<DB>> DB::Open(const Options& options,
 
 absl::Status DB::Destroy(const std::string& dir, Env* env) {
   if (env == nullptr) env = Env::Default();
+  if (!env->FileExists(dir)) return absl::OkStatus();  // nothing to destroy
   auto lock = env->LockFile(LockFileName(dir));
   if (!lock.ok()) return lock.status();
   auto children = env->GetChildren(dir);

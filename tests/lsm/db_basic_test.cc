@@ -141,6 +141,10 @@ TEST_F(DBBasicTest, SecondOpenOfSameDirectoryFails) {
       << second.status();
 }
 
+TEST_F(DBBasicTest, DestroyOfAMissingDirectoryIsOk) {
+  EXPECT_TRUE(DB::Destroy("/no/such/db", mem_env_.get()).ok());
+}
+
 TEST_F(DBBasicTest, InvalidBatchIsRejectedWhole) {
   WriteBatch b;
   b.Put("ok", 1, "v");
