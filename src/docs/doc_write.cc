@@ -288,7 +288,8 @@ absl::Status DocPreparer::Prepare(const CollectionInfo& c,
                         json.size(), m.options.max_document_bytes));
   }
   bool has_id = false;
-  std::string_view id_member = ids != nullptr ? c.id_member : "";
+  const std::string_view id_member =
+      ids != nullptr ? std::string_view(c.id_member) : std::string_view();
   if (auto st = m.Validate(json, id_member, &has_id); !st.ok()) return st;
   std::string& buf = m.buf;
   buf.resize(json.size() + 48 + kJsonPadding);

@@ -3,11 +3,14 @@
 //
 //   primary key  $eq/$in: point reads (2000+); ranges: one span (30-40)
 //   index        per leading path with $eq (100) or $in (70), then one
-//                range (30-40) on the next path; +1000 if a unique index is
-//                fully bound by single values
-//   time window  from/to on a time-field collection (20)
-//   full scan    (0)
+//                range (30-40) on the next path; +1000 if every path is
+//                bound to a single value, +500 more for a unique index
+//   time window  from/to on a time-field collection, when nothing above
+//                applies (index plans apply the window too)
+//   full scan    otherwise
 //
+// A plan is exact (no filter re-check) when its spans used every conjunct
+// and none involves null (see Evaluate).
 // The highest score wins (ties: primary key, then index order). Multi-
 // entry indexes use one predicate per path (bounds of different
 // predicates may be met by different array elements) and need dedup;
