@@ -12,12 +12,14 @@
 #include "docs/catalog.h"
 #include "docs/doc_keys.h"
 #include "docs/index_key.h"
+#include "docs/json_value.h"
 #include "env/manual_clock_env.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "strata/db.h"
 #include "strata/docs.h"
 #include "strata/env.h"
+#include "util/random.h"
 
 namespace strata {
 namespace {
@@ -724,6 +726,55 @@ TEST_F(DocStoreTest, EverythingSurvivesReopen) {
           .status()));
   clock_->Advance(2 * 3600 * kSec - 10 * kSec);
   EXPECT_EQ(*store_->Count("c", Q("{}")), 11u);  // t within the last 10 s
+}
+
+TEST_F(DocStoreTest, MutatedDocumentsAreRejectedOrStoredIntact) {
+  MakeCollection(
+      R"({"name":"c","key":"id","time":{"path":"t","unit":"ms"},)"
+      R"("indexes":[{"name":"m","paths":["tags"],"multi":true},)"
+      R"({"name":"u","paths":["u.v"],"unique":true,"sparse":true}]})");
+  const std::string base =
+      R"({"id":7,"t":1700000000000,"u":{"v":"x\u00e9"},"tags":["a",1,)"
+      R"(null,{"k":[true,false]}],"n":-1.5e3,"s":"q\"\\"})";
+  Put("c", base);
+  Random rnd(20240602);
+  const char kBytes[] = "{}[]\",:0123456789.eE-+tfnul\\ \x00\xff\xc3a";
+  int stored = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string doc = base;
+    for (int m = 1 + rnd.Uniform(3); m > 0; --m) {
+      size_t pos = rnd.Uniform(doc.size());
+      char c = kBytes[rnd.Uniform(sizeof(kBytes) - 1)];
+      switch (rnd.Uniform(3)) {
+        case 0:
+          doc[pos] = c;
+          break;
+        case 1:
+          doc.insert(doc.begin() + pos, c);
+          break;
+        default:
+          doc.erase(pos, 1 + rnd.Uniform(4));
+      }
+    }
+    auto k = store_->Put("c", doc);
+    if (!k.ok()) {
+      EXPECT_TRUE(absl::IsInvalidArgument(k.status()) ||
+                  absl::IsAlreadyExists(k.status()))
+          << doc << ": " << k.status();
+      continue;
+    }
+    ++stored;
+    auto back = store_->Get("c", *k);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_TRUE(docs::ParseJson(*back).ok()) << *back;
+  }
+  EXPECT_GT(stored, 50);
+  EXPECT_LT(stored, 2900);
+  auto c = store_->Find("c", Q(R"({"tags":"a"})"));
+  ASSERT_TRUE(c.ok());
+  while ((*c)->Next()) {
+  }
+  EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
 }
 
 TEST_F(DocStoreTest, CorruptStoredDataIsReportedNotTrusted) {
