@@ -456,14 +456,14 @@ absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
     loaded[name] = *std::move(info);
   }
   if (!it->status().ok()) return it->status();
-  absl::MutexLock l(&mu_);
+  DocsLock l(&mu_);
   collections_ = std::move(loaded);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<const CollectionInfo>> Catalog::Get(
     std::string_view name) const {
-  absl::ReaderMutexLock l(&mu_);
+  DocsReaderLock l(&mu_);
   return GetLocked(name);
 }
 
@@ -478,7 +478,7 @@ absl::StatusOr<std::shared_ptr<const CollectionInfo>> Catalog::GetLocked(
 }
 
 std::vector<std::shared_ptr<const CollectionInfo>> Catalog::List() const {
-  absl::ReaderMutexLock l(&mu_);
+  DocsReaderLock l(&mu_);
   std::vector<std::shared_ptr<const CollectionInfo>> out;
   for (const auto& [name, info] : collections_) out.push_back(info);
   return out;

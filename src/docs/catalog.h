@@ -20,7 +20,64 @@
 #include "strata/db.h"
 #include "strata/docs.h"
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace strata::docs {
+
+// Scoped absl::Mutex locks that ThreadSanitizer can see: Debian's abseil
+// is not built with TSan, so its Mutex gives TSan no happens-before edges
+// and every container it guards would be reported. These add the edges
+// under TSan and are plain MutexLock/ReaderMutexLock otherwise.
+class ABSL_SCOPED_LOCKABLE DocsLock {
+ public:
+  explicit DocsLock(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+      : mu_(mu) {
+    mu_->Lock();
+    Acquired(mu_);
+  }
+  ~DocsLock() ABSL_UNLOCK_FUNCTION() {
+    Releasing(mu_);
+    mu_->Unlock();
+  }
+  DocsLock(const DocsLock&) = delete;
+  DocsLock& operator=(const DocsLock&) = delete;
+
+  static void Acquired(void* mu) {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(mu);
+#endif
+    (void)mu;
+  }
+  static void Releasing(void* mu) {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(mu);
+#endif
+    (void)mu;
+  }
+
+ private:
+  absl::Mutex* const mu_;
+};
+
+class ABSL_SCOPED_LOCKABLE DocsReaderLock {
+ public:
+  explicit DocsReaderLock(absl::Mutex* mu) ABSL_SHARED_LOCK_FUNCTION(mu)
+      : mu_(mu) {
+    mu_->ReaderLock();
+    DocsLock::Acquired(mu_);
+  }
+  ~DocsReaderLock() ABSL_UNLOCK_FUNCTION() {
+    DocsLock::Releasing(mu_);
+    mu_->ReaderUnlock();
+  }
+  DocsReaderLock(const DocsReaderLock&) = delete;
+  DocsReaderLock& operator=(const DocsReaderLock&) = delete;
+
+ private:
+  absl::Mutex* const mu_;
+};
 
 inline constexpr int kDocsFormatVersion = 1;
 inline constexpr size_t kMaxIndexesPerCollection = 64;

@@ -104,7 +104,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       BuildCollectionInfo(s, indexes);
   if (!info.ok()) return info.status();
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   if (catalog_.Get(s.name).ok()) {
     return absl::AlreadyExistsError(
         absl::StrFormat("collection \"%s\" already exists", s.name));
@@ -116,7 +116,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
           Expiry::Never());
   }
   {
-    absl::MutexLock cl(catalog_.mu());
+    DocsLock cl(catalog_.mu());
     if (auto st = db_->Write(Synced(), b); !st.ok()) return st;
     catalog_.Install(*info);
   }
@@ -125,7 +125,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
 }
 
 absl::Status DocStoreImpl::DropCollection(std::string_view name) {
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(name);
   if (!info.ok()) return info.status();
@@ -135,13 +135,13 @@ absl::Status DocStoreImpl::DropCollection(std::string_view name) {
     b.DeleteRange(prefix, PrefixEnd(prefix));
   }
   {
-    absl::MutexLock cl(catalog_.mu());
+    DocsLock cl(catalog_.mu());
     if (auto st = db_->Write(Synced(), b); !st.ok()) return st;
     catalog_.Remove(name);
   }
   NoteCommitted({(*info)->def_key});
   max_doc_key_.erase(std::string(name));
-  absl::MutexLock il(&id_mu_);
+  DocsLock il(&id_mu_);
   last_id_.erase(std::string(name));
   return absl::OkStatus();
 }
@@ -155,7 +155,7 @@ absl::StatusOr<std::vector<CollectionSpec>> DocStoreImpl::ListCollections() {
 absl::Status DocStoreImpl::CreateIndex(std::string_view collection,
                                        const IndexSpec& spec) {
   if (auto st = ValidateIndexSpec(spec); !st.ok()) return st;
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -188,7 +188,7 @@ absl::Status DocStoreImpl::CreateIndex(std::string_view collection,
     (void)RemoveIndexData(c, spec);
     return st;
   }
-  absl::MutexLock cl(catalog_.mu());
+  DocsLock cl(catalog_.mu());
   if (auto st = db_->Put(Synced(), def_key, 0, IndexDefJson(spec, true),
                          Expiry::Never());
       !st.ok()) {
@@ -267,7 +267,7 @@ absl::Status DocStoreImpl::RemoveIndexData(const CollectionInfo& c,
 
 absl::Status DocStoreImpl::DropIndex(std::string_view collection,
                                      std::string_view name) {
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -283,7 +283,7 @@ absl::Status DocStoreImpl::DropIndex(std::string_view collection,
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> next =
       BuildCollectionInfo((*info)->spec, rest);
   if (!next.ok()) return next.status();
-  absl::MutexLock cl(catalog_.mu());
+  DocsLock cl(catalog_.mu());
   if (auto st = RemoveIndexData(**info, ix->spec); !st.ok()) return st;
   catalog_.Install(*next);
   return absl::OkStatus();
@@ -300,7 +300,7 @@ absl::StatusOr<std::vector<IndexSpec>> DocStoreImpl::ListIndexes(
 absl::StatusOr<std::string> DocStoreImpl::PutOne(
     std::string_view collection, std::string_view json, BatchWriter::Mode mode,
     const DocWriteOptions& options) {
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -330,7 +330,7 @@ absl::Status DocStoreImpl::PutMany(std::string_view collection,
                                    const std::vector<std::string>& docs,
                                    bool insert_only,
                                    const DocWriteOptions& options) {
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -367,7 +367,7 @@ absl::Status DocStoreImpl::Delete(std::string_view collection,
                                   std::string_view key_json) {
   absl::StatusOr<std::string> pk = EncodePrimaryKeyJson(key_json);
   if (!pk.ok()) return pk.status();
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -381,7 +381,7 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
                                                 std::string_view merge_patch) {
   absl::StatusOr<std::string> pk = EncodePrimaryKeyJson(key_json);
   if (!pk.ok()) return pk.status();
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -413,7 +413,7 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
 
 uint64_t DocStoreImpl::NextId(const CollectionInfo& c) {
   uint64_t last = LastId(c);
-  absl::MutexLock l(&id_mu_);
+  DocsLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];
   last = std::max(last, slot);
   int64_t now = env_->NowNanos();
@@ -423,14 +423,14 @@ uint64_t DocStoreImpl::NextId(const CollectionInfo& c) {
 
 void DocStoreImpl::ObserveId(const CollectionInfo& c, uint64_t id) {
   (void)LastId(c);
-  absl::MutexLock l(&id_mu_);
+  DocsLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];
   slot = std::max(slot, id);
 }
 
 uint64_t DocStoreImpl::LastId(const CollectionInfo& c) {
   {
-    absl::MutexLock l(&id_mu_);
+    DocsLock l(&id_mu_);
     auto it = last_id_.find(c.spec.name);
     if (it != last_id_.end()) return it->second;
   }
@@ -439,7 +439,7 @@ uint64_t DocStoreImpl::LastId(const CollectionInfo& c) {
       db_->GetLatest(ReadOptions(), IdCounterKey(c.spec.name));
   std::string_view v = rec.ok() ? std::string_view(rec->value) : "";
   if (v.size() == 8) stored = DecodeFixed64(v.data());
-  absl::MutexLock l(&id_mu_);
+  DocsLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];  // another thread may have won
   slot = std::max(slot, stored);
   return slot;
@@ -480,7 +480,7 @@ uint64_t DocStoreImpl::BeginTxn(
     std::vector<std::shared_ptr<const CollectionInfo>>* infos) {
   // Definitions and commits change only under write_mu_, so the snapshot,
   // the infos and the counter agree.
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   *snapshot = db_->GetSnapshot();
   *infos = catalog_.List();
   active_txns_.insert(commit_counter_);
@@ -502,7 +502,7 @@ absl::Status DocStoreImpl::CheckConflicts(const std::vector<std::string>& keys,
 }
 
 void DocStoreImpl::EndTxn(uint64_t start) {
-  absl::MutexLock wl(&write_mu_);
+  DocsLock wl(&write_mu_);
   auto it = active_txns_.find(start);
   if (it != active_txns_.end()) active_txns_.erase(it);
 }
@@ -510,7 +510,7 @@ void DocStoreImpl::EndTxn(uint64_t start) {
 absl::StatusOr<std::shared_ptr<const CollectionInfo>>
 DocStoreImpl::InfoWithSnapshot(std::string_view name,
                                std::unique_ptr<const Snapshot>* snapshot) {
-  absl::ReaderMutexLock cl(catalog_.mu());
+  DocsReaderLock cl(catalog_.mu());
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.GetLocked(name);
   if (info.ok()) *snapshot = db_->GetSnapshot();

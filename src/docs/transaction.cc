@@ -228,7 +228,7 @@ absl::Status DocTxnImpl::Commit(bool sync) {
   }
   absl::Status result;
   {
-    absl::MutexLock wl(store_->write_mu());
+    DocsLock wl(store_->write_mu());
     std::vector<std::string> keys(read_set_->begin(), read_set_->end());
     for (const auto& [key, own] : own_) keys.push_back(key);
     result = store_->CheckConflicts(keys, start_);
