@@ -32,18 +32,30 @@ namespace {
 
 constexpr size_t kMaxEntriesPerIndex = 1000;
 
-// True if some object under e names a member twice; *name is set to it.
-bool HasDuplicateMember(dom::element e, std::vector<std::string_view>* keys,
-                        std::string_view* name) {
+// What a walk of a parsed document found wrong, if anything.
+enum class TreeProblem { kNone, kDuplicate, kTooDeep };
+
+// Checks every container under e (at nesting level `level`, the root
+// object being 1): no object names a member twice (*name is set to it)
+// and no container lies deeper than max_level. simdjson's own depth
+// limit does not count empty containers, hence the exact count here.
+TreeProblem CheckTree(dom::element e, int level, int max_level,
+                      std::vector<std::string_view>* keys,
+                      std::string_view* name) {
   dom::array arr;
-  if (e.get_array().get(arr) == simdjson::SUCCESS) {
-    for (dom::element c : arr) {
-      if (HasDuplicateMember(c, keys, name)) return true;
-    }
-    return false;
-  }
   dom::object obj;
-  if (e.get_object().get(obj) != simdjson::SUCCESS) return false;
+  const bool is_array = e.get_array().get(arr) == simdjson::SUCCESS;
+  if (!is_array && e.get_object().get(obj) != simdjson::SUCCESS) {
+    return TreeProblem::kNone;
+  }
+  if (level > max_level) return TreeProblem::kTooDeep;
+  if (is_array) {
+    for (dom::element c : arr) {
+      TreeProblem p = CheckTree(c, level + 1, max_level, keys, name);
+      if (p != TreeProblem::kNone) return p;
+    }
+    return TreeProblem::kNone;
+  }
   const size_t base = keys->size();
   for (dom::key_value_pair kv : obj) keys->push_back(kv.key);
   auto first = keys->begin() + static_cast<ptrdiff_t>(base);
@@ -51,13 +63,14 @@ bool HasDuplicateMember(dom::element e, std::vector<std::string_view>* keys,
   auto dup = std::adjacent_find(first, keys->end());
   if (dup != keys->end()) {
     *name = *dup;
-    return true;
+    return TreeProblem::kDuplicate;
   }
   keys->resize(base);
   for (dom::key_value_pair kv : obj) {
-    if (HasDuplicateMember(kv.value, keys, name)) return true;
+    TreeProblem p = CheckTree(kv.value, level + 1, max_level, keys, name);
+    if (p != TreeProblem::kNone) return p;
   }
-  return false;
+  return TreeProblem::kNone;
 }
 
 int64_t ExpireAt(const CollectionInfo& c, Timestamp ts, int64_t ttl_ns,
@@ -208,9 +221,19 @@ struct DocPreparer::Impl {
     }
     keys.clear();
     std::string_view dup;
-    if (HasDuplicateMember(root, &keys, &dup)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "document: member \"%s\" appears twice in one object", dup));
+    switch (CheckTree(root, 1, options.max_nesting_depth, &keys, &dup)) {
+      case TreeProblem::kNone:
+        break;
+      case TreeProblem::kDuplicate:
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "document: member \"%s\" appears twice in one object", dup));
+      case TreeProblem::kTooDeep: {
+        internal::OndemandContext ctx;
+        ctx.text = json;
+        ctx.what = "document";
+        ctx.max_depth = options.max_nesting_depth;
+        return internal::OndemandError(ctx, simdjson::DEPTH_ERROR);
+      }
     }
     dom::object obj;
     dom::element unused;

@@ -250,6 +250,10 @@ TEST_F(DocStoreTest, DocumentErrorsNameThePlace) {
        absl::StatusCode::kInvalidArgument, "UTF-8"},
       {R"({"id":1,"t":1,"x":[[[[[[[[1]]]]]]]]})",
        absl::StatusCode::kInvalidArgument, "deeper than 8"},
+      {R"({"id":1,"t":1,"x":[[[[[[[[]]]]]]]]})",
+       absl::StatusCode::kInvalidArgument, "byte offset 25"},
+      {R"({"id":1,"t":1,"x":[{"y":{"z":[[[[{}]]]]}}]})",
+       absl::StatusCode::kInvalidArgument, "deeper than 8"},
       {R"({"id":1,"t":1,"x":")" + std::string(5000, 'x') + "\"}",
        absl::StatusCode::kInvalidArgument, "max_document_bytes"},
       {R"({"t":1})", absl::StatusCode::kInvalidArgument, "no primary key"},
@@ -274,6 +278,7 @@ TEST_F(DocStoreTest, DocumentErrorsNameThePlace) {
   }
   // Depth 8 exactly is allowed; integers past 2^64 are valid JSON.
   Put("c", R"({"id":1,"t":1,"x":[[[[[[[1]]]]]]]})");
+  Put("c", R"({"id":1,"t":1,"x":[[[[[[[]]]]]]]})");
   Put("c", R"({"id":2,"t":1,"big":184467440737095516160})");
   EXPECT_EQ(*store_->Get("c", "2"),
             R"({"id":2,"t":1,"big":184467440737095516160})");
