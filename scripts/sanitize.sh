@@ -12,7 +12,8 @@
 #
 # Env: SANITIZE_JOBS (build and ctest parallelism, default 1),
 #      TSAN_TESTS (ctest -R regex added to label tsan),
-#      CTEST_EXTRA (more ctest arguments, e.g. "-R fault_sweep").
+#      CTEST_EXTRA (more ctest arguments, e.g. "-R fault_sweep"),
+#      STRATA_SWEEP_STRIDE (fault sweeps try every S-th call, default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ which="${1:-all}"
 jobs="${SANITIZE_JOBS:-1}"
 tsan_tests="${TSAN_TESTS:-^(memtable_test|db_basic_test|db_model_test|compaction_test|db_crash_test|series_store_test|docs_store_test|docs_txn_test|table_block_cache_test|strata_stress_short)$}"
 
+# The fault sweeps try every I/O call; under a sanitizer every 5th will do.
+export STRATA_SWEEP_STRIDE="${STRATA_SWEEP_STRIDE:-5}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"

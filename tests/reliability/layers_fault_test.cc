@@ -2,8 +2,8 @@
 // index and a time-series measurement, written by single puts, deletes,
 // transactions and point batches, with a flush and a compaction, over
 // FaultInjectionEnv(MemEnv). Every k-th I/O call fails once in turn (EIO;
-// STRATA_LONG=1 sweeps every call); then power is lost and the DB is
-// reopened on the clean env. The layers must show exactly the effect of a
+// STRATA_LONG=1 sweeps every call, STRATA_SWEEP_STRIDE=S every S-th); then
+// power is lost and the DB is reopened on the clean env. The layers must show exactly the effect of a
 // prefix of the attempted operations that includes every one acknowledged
 // as durable, and the index must agree with a scan of the collection.
 #include <cstdlib>
@@ -267,8 +267,14 @@ void CheckRecovery(EnvStack* envs, const std::vector<Step>& steps,
 }
 
 TEST(LayersFaultTest, EveryKthIoCallFailsOnce) {
+  // Every 3rd call by default; every call with STRATA_LONG=1; any stride
+  // with STRATA_SWEEP_STRIDE (scripts/sanitize.sh).
   const char* long_mode = std::getenv("STRATA_LONG");
-  const int stride = long_mode != nullptr && long_mode[0] == '1' ? 1 : 3;
+  const char* stride_env = std::getenv("STRATA_SWEEP_STRIDE");
+  int stride = long_mode != nullptr && long_mode[0] == '1' ? 1 : 3;
+  if (stride_env != nullptr && std::atoi(stride_env) > 0) {
+    stride = std::atoi(stride_env);
+  }
   int64_t n = 0;
   {
     EnvStack envs;
