@@ -290,7 +290,9 @@ TEST(ReadFaultSweepTest, ReadErrorsAreNeverSilent) {
       for (Op& op : b) op.expire_at = kNeverExpires;
       ASSERT_TRUE((*db)->Write(WriteOptions(), ToWriteBatch(b)).ok());
       Apply(b, &model);
-      if (i % 20 == 19) ASSERT_TRUE((*db)->Flush().ok());
+      if (i % 20 == 19) {
+        ASSERT_TRUE((*db)->Flush().ok());
+      }
     }
   }
   const std::string want = Render(model, envs.now());
