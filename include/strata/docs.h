@@ -36,8 +36,8 @@ struct DocumentStoreOptions {
 //  "ts", "unit": "rfc3339"|"s"|"ms"|"us"|"ns"}, "ttl": "7d"}
 struct CollectionSpec {
   std::string name;
-  std::string key_path;  // dotted; empty with auto_id
-  bool auto_id = false;  // ids generated: monotonic, time-ordered
+  std::string key_path;   // dotted; empty with auto_id
+  bool auto_id = false;   // ids generated: monotonic, time-ordered
   std::string time_path;  // empty = no time field (ts 0)
   std::string time_unit = "rfc3339";
   int64_t default_ttl_ns = 0;  // 0 = none; from doc time if any, else write
@@ -58,15 +58,15 @@ struct DocWriteOptions {
 
 // A find request, the JSON of schema/query.schema.json.
 struct FindRequest {
-  std::string filter = "{}";     // Mongo-style filter document
-  std::string projection;        // {"a": 1, "b.c": 1} or {"x": 0}; empty
+  std::string filter = "{}";  // Mongo-style filter document
+  std::string projection;     // {"a": 1, "b.c": 1} or {"x": 0}; empty
   // {"ts": -1, "name": 1}; empty = no promised order (scans return key
   // order, index plans index order).
   std::string sort;
   uint64_t skip = 0;
-  uint64_t limit = 0;            // 0 = no limit
-  std::optional<int64_t> from;   // time window on the time field, ns,
-  std::optional<int64_t> to;     // [from, to)
+  uint64_t limit = 0;           // 0 = no limit
+  std::optional<int64_t> from;  // time window on the time field, ns,
+  std::optional<int64_t> to;    // [from, to)
 };
 
 // An IndexedDB-style key range over primary keys or index keys. Bounds are

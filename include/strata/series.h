@@ -73,8 +73,13 @@ struct QueryResult {
 };
 
 // How result times are printed in InfluxDB's JSON.
-enum class EpochFormat { kRfc3339, kNanoseconds, kMicroseconds,
-                         kMilliseconds, kSeconds };
+enum class EpochFormat {
+  kRfc3339,
+  kNanoseconds,
+  kMicroseconds,
+  kMilliseconds,
+  kSeconds
+};
 
 // InfluxDB 1.x /query response JSON: {"results":[{"statement_id":0,
 // "series":[{"name":..,"tags":{..},"columns":[..],"values":[[..]]}]}]}.

@@ -48,9 +48,9 @@ struct Stats {
   uint64_t compaction_bytes_written = 0;
   uint64_t dropped_expired = 0;
   uint64_t dropped_shadowed = 0;
-  uint64_t dropped_deleted = 0;    // records covered by a delete
+  uint64_t dropped_deleted = 0;     // records covered by a delete
   uint64_t dropped_tombstones = 0;  // tombstones no longer needed
-  uint64_t files_dropped_ttl = 0;  // whole SSTs deleted unread by TTL
+  uint64_t files_dropped_ttl = 0;   // whole SSTs deleted unread by TTL
   uint64_t bytes_dropped_ttl = 0;
   uint64_t wal_records_salvaged_away = 0;
 

@@ -35,8 +35,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "util/mutex.h"
 #include "strata/env.h"
+#include "util/mutex.h"
 #include "util/random.h"
 
 namespace strata {

@@ -24,9 +24,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_format.h"
-#include "util/mutex.h"
 #include "strata/env.h"
 #include "util/errors.h"
+#include "util/mutex.h"
 
 namespace strata {
 namespace {

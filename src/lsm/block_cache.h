@@ -14,8 +14,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "util/mutex.h"
 #include "lsm/block.h"
+#include "util/mutex.h"
 
 namespace strata {
 

@@ -54,8 +54,8 @@ class CompactionJob {
  private:
   // Index of the snapshot stripe holding seq, and the stripe's upper bound.
   size_t Stripe(SequenceNumber seq, SequenceNumber* upper) const {
-    auto it = std::lower_bound(ctx_.snapshots.begin(), ctx_.snapshots.end(),
-                               seq);
+    auto it =
+        std::lower_bound(ctx_.snapshots.begin(), ctx_.snapshots.end(), seq);
     *upper = it == ctx_.snapshots.end() ? kMaxSequenceNumber : *it;
     return static_cast<size_t>(it - ctx_.snapshots.begin());
   }

@@ -129,7 +129,8 @@ std::optional<CompactionInputs> PickCompaction(const Version& v,
       }
     }
     // Too many runs of any sizes also merge, smallest first.
-    if (best_len == 0 && units.size() >= 2 * static_cast<size_t>(o.merge_trigger)) {
+    if (best_len == 0 &&
+        units.size() >= 2 * static_cast<size_t>(o.merge_trigger)) {
       best_len = units.size();
     }
     if (best_len > 0) {

@@ -116,8 +116,7 @@ absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
     compaction_read_.fetch_add(r->bytes_read, std::memory_order_relaxed);
     compaction_written_.fetch_add(r->bytes_written, std::memory_order_relaxed);
     dropped_expired_.fetch_add(r->dropped_expired, std::memory_order_relaxed);
-    dropped_shadowed_.fetch_add(r->dropped_shadowed,
-                                std::memory_order_relaxed);
+    dropped_shadowed_.fetch_add(r->dropped_shadowed, std::memory_order_relaxed);
     dropped_deleted_.fetch_add(r->dropped_deleted, std::memory_order_relaxed);
     dropped_tombstones_.fetch_add(r->dropped_tombstones,
                                   std::memory_order_relaxed);
@@ -144,8 +143,8 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
   MutexLock l(&mu_);
   // Expired files go first: they need no rewrite.
   while (bg_error_.ok()) {
-    FileList expired = PickExpiredFiles(*versions_->current(),
-                                        env_->NowNanos(), compacting_windows_);
+    FileList expired = PickExpiredFiles(*versions_->current(), env_->NowNanos(),
+                                        compacting_windows_);
     if (expired.empty()) break;
     s = DropExpiredFiles(expired);
     if (!s.ok()) RecordBackgroundError(s);
@@ -181,9 +180,9 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
 
 absl::Status DBImpl::WaitForBackgroundWork() {
   MutexLock l(&mu_);
-  while (bg_error_.ok() && (!imms_.empty() || flush_running_ ||
-                            !compacting_windows_.empty() ||
-                            HasCompactionWork())) {
+  while (bg_error_.ok() &&
+         (!imms_.empty() || flush_running_ || !compacting_windows_.empty() ||
+          HasCompactionWork())) {
     work_cv_.SignalAll();
     bg_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(100));
   }

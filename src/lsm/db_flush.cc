@@ -43,8 +43,7 @@ void DBImpl::BackgroundLoop() {
 
 absl::Status DBImpl::FlushOldest() {
   std::shared_ptr<MemTable> mem = imms_.front().mem;
-  uint64_t next_log =
-      imms_.size() > 1 ? imms_[1].log_number : log_number_;
+  uint64_t next_log = imms_.size() > 1 ? imms_[1].log_number : log_number_;
   std::shared_ptr<const Version> base = versions_->current();
   mu_.Unlock();
   int64_t start = env_->MonotonicNanos();

@@ -29,8 +29,8 @@ absl::Status Collect(InternalIterator* it, std::string_view target,
       return absl::DataLossError("malformed internal key in a data source");
     }
     if (ik.ts != ts || ik.user_key != key) break;
-    out->push_back(Candidate{ik.seq, ik.kind, it->expire_at(),
-                             std::string(it->value())});
+    out->push_back(
+        Candidate{ik.seq, ik.kind, it->expire_at(), std::string(it->value())});
   }
   return it->status();
 }
@@ -71,7 +71,8 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
   for (const auto& m : view.imms) mems.push_back(m.get());
   for (const MemTable* m : mems) {
     if (m->num_range_tombstones() > 0) {
-      tomb = std::max(tomb, MaxCovering(m->RangeTombstones(), key, ts, view.seq));
+      tomb =
+          std::max(tomb, MaxCovering(m->RangeTombstones(), key, ts, view.seq));
     }
     if (m->empty() || ts < m->min_ts() || ts > m->max_ts()) continue;
     auto it = m->NewIterator();
@@ -80,10 +81,9 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
   }
   auto decide = [&](bool complete, Record* out) -> int {
     // 1 = found, 0 = absent, -1 = undecided (older sources may decide).
-    std::sort(versions.begin(), versions.end(),
-              [](const Candidate& a, const Candidate& b) {
-                return a.seq > b.seq;
-              });
+    std::sort(
+        versions.begin(), versions.end(),
+        [](const Candidate& a, const Candidate& b) { return a.seq > b.seq; });
     for (const Candidate& v : versions) {
       if (v.seq < tomb || v.kind == ValueKind::kDelete) return 0;
       if (v.expire_at > now) {
@@ -117,7 +117,8 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
             tomb, MaxCovering((*table)->range_tombstones(), key, ts, view.seq));
       }
       if (!f->has_points() || ts < f->min_ts || ts > f->max_ts ||
-          key < ExtractUserKey(f->smallest) || key > ExtractUserKey(f->largest)) {
+          key < ExtractUserKey(f->smallest) ||
+          key > ExtractUserKey(f->largest)) {
         continue;
       }
       auto table = table_cache_->Get(f->number, f->file_size);

@@ -28,8 +28,8 @@ class SnapshotImpl final : public Snapshot {
 
 Options Sanitize(Options o) {
   if (o.env == nullptr) o.env = Env::Default();
-  o.write_buffer_size = std::clamp<size_t>(o.write_buffer_size, 64 << 10,
-                                           size_t{4} << 30);
+  o.write_buffer_size =
+      std::clamp<size_t>(o.write_buffer_size, 64 << 10, size_t{4} << 30);
   o.max_immutable_memtables = std::clamp(o.max_immutable_memtables, 1, 16);
   o.block_size = std::clamp<size_t>(o.block_size, 1 << 10, 4 << 20);
   o.columnar_block_size =
@@ -79,9 +79,7 @@ absl::Status DB::Destroy(const std::string& dir, Env* env) {
 }
 
 DBImpl::DBImpl(const Options& options, std::string dir)
-    : options_(Sanitize(options)),
-      dir_(std::move(dir)),
-      env_(options_.env) {
+    : options_(Sanitize(options)), dir_(std::move(dir)), env_(options_.env) {
   if (options_.block_cache_bytes > 0) {
     block_cache_ = std::make_unique<BlockCache>(options_.block_cache_bytes);
   }
@@ -113,9 +111,9 @@ absl::Status DBImpl::Open() {
   if (!s.ok()) return Annotate(s, "creating DB directory");
   auto lock = env_->LockFile(LockFileName(dir_));
   if (!lock.ok()) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "DB %s is in use by another process or DB object: %s", dir_,
-        lock.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrFormat("DB %s is in use by another process or DB object: %s",
+                        dir_, lock.status().message()));
   }
   lock_ = std::move(*lock);
 
@@ -199,8 +197,7 @@ absl::Status DBImpl::Recover() {
   return absl::OkStatus();
 }
 
-absl::Status DBImpl::ReplayLog(uint64_t number,
-                               std::shared_ptr<MemTable>* mem,
+absl::Status DBImpl::ReplayLog(uint64_t number, std::shared_ptr<MemTable>* mem,
                                std::vector<FileMeta>* flushed,
                                SequenceNumber* max_seq) {
   std::string name = LogFileName(dir_, number);
@@ -349,8 +346,8 @@ absl::Status DBImpl::BackgroundError() {
 void DBImpl::RecordBackgroundError(const absl::Status& s) {
   if (bg_error_.ok() && !s.ok()) {
     bg_error_ = absl::Status(
-        s.code(), absl::StrFormat("DB is read-only after an error: %s",
-                                  s.message()));
+        s.code(),
+        absl::StrFormat("DB is read-only after an error: %s", s.message()));
   }
   bg_cv_.SignalAll();
 }
@@ -408,7 +405,8 @@ Stats DBImpl::GetStats() {
   MutexLock l(&mu_);
   st.memtable_bytes = mem_->ApproximateMemoryUsage();
   st.immutable_memtables = imms_.size();
-  for (const auto& f : imms_) st.memtable_bytes += f.mem->ApproximateMemoryUsage();
+  for (const auto& f : imms_)
+    st.memtable_bytes += f.mem->ApproximateMemoryUsage();
   return st;
 }
 

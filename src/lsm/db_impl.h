@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "util/mutex.h"
 #include "lsm/block_cache.h"
 #include "lsm/compaction.h"
 #include "lsm/log_writer.h"
@@ -31,6 +30,7 @@
 #include "lsm/table_cache.h"
 #include "lsm/version.h"
 #include "strata/db.h"
+#include "util/mutex.h"
 
 namespace strata {
 

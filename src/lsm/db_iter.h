@@ -17,7 +17,7 @@ struct DBIterArgs {
   std::unique_ptr<InternalIterator> internal;
   std::unique_ptr<RangeDelAggregator> range_dels;  // may be null
   SequenceNumber read_seq = 0;
-  int64_t now = 0;  // records with expire_at <= now are invisible
+  int64_t now = 0;         // records with expire_at <= now are invisible
   std::string begin, end;  // key range; empty = unbounded
   Timestamp t0 = kMinTimestamp, t1 = kMaxTimestamp;
   std::shared_ptr<void> pin;  // keeps memtables, version and tables alive

@@ -89,8 +89,7 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
           rd->AddAll((*table)->range_tombstones());
         }
         if (!f->has_points()) continue;
-        if (!range.end.empty() &&
-            ExtractUserKey(f->smallest) >= range.end) {
+        if (!range.end.empty() && ExtractUserKey(f->smallest) >= range.end) {
           continue;
         }
         if (ExtractUserKey(f->largest) < range.begin) continue;

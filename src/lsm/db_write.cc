@@ -175,8 +175,9 @@ absl::Status DBImpl::MakeRoomForWrite(bool force) {
       return absl::OkStatus();
     }
     if (force && mem_->empty()) return absl::OkStatus();
-    if (!slowed && imms_.size() + 1 >= static_cast<size_t>(
-                                           options_.max_immutable_memtables) &&
+    if (!slowed &&
+        imms_.size() + 1 >=
+            static_cast<size_t>(options_.max_immutable_memtables) &&
         !force) {
       // Nearly out of room: delay this write a little so the flush catches
       // up, rather than stopping writers outright later.

@@ -15,13 +15,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "util/mutex.h"
 #include "lsm/dbformat.h"
 #include "lsm/internal_iterator.h"
 #include "lsm/memtable_rep.h"
 #include "lsm/range_tombstone.h"
 #include "strata/types.h"
 #include "util/arena.h"
+#include "util/mutex.h"
 #include "util/random.h"
 
 namespace strata {

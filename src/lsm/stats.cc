@@ -1,14 +1,15 @@
 // Prometheus text exposition of Stats.
-#include "absl/strings/str_format.h"
 #include "strata/stats.h"
+
+#include "absl/strings/str_format.h"
 
 namespace strata {
 namespace {
 
 void Metric(std::string* out, const char* name, const char* type,
             const char* help, uint64_t value) {
-  absl::StrAppendFormat(out, "# HELP strata_%s %s\n# TYPE strata_%s %s\n",
-                        name, help, name, type);
+  absl::StrAppendFormat(out, "# HELP strata_%s %s\n# TYPE strata_%s %s\n", name,
+                        help, name, type);
   absl::StrAppendFormat(out, "strata_%s %d\n", name, value);
 }
 
@@ -19,8 +20,7 @@ std::string ToPrometheusText(const Stats& s) {
   const char* c = "counter";
   const char* g = "gauge";
   Metric(&out, "gets_total", c, "Point reads (Get, GetLatest).", s.gets);
-  Metric(&out, "iterators_total", c, "Iterators created.",
-         s.iterators_created);
+  Metric(&out, "iterators_total", c, "Iterators created.", s.iterators_created);
   Metric(&out, "blocks_read_total", c, "Data blocks read (disk or cache).",
          s.blocks_read);
   Metric(&out, "blocks_skipped_time_total", c,
@@ -34,8 +34,7 @@ std::string ToPrometheusText(const Stats& s) {
   Metric(&out, "files_skipped_expired_total", c,
          "SSTs skipped because every record in them expired.",
          s.files_skipped_expired);
-  Metric(&out, "bloom_checks_total", c, "Bloom filter probes.",
-         s.bloom_checks);
+  Metric(&out, "bloom_checks_total", c, "Bloom filter probes.", s.bloom_checks);
   Metric(&out, "bloom_useful_total", c,
          "Bloom probes that avoided reading an SST.", s.bloom_useful);
   Metric(&out, "block_cache_hits_total", c, "Block cache hits.",
@@ -48,8 +47,7 @@ std::string ToPrometheusText(const Stats& s) {
          s.batches_written);
   Metric(&out, "records_written_total", c, "Records committed.",
          s.records_written);
-  Metric(&out, "wal_bytes_total", c, "Bytes appended to the WAL.",
-         s.wal_bytes);
+  Metric(&out, "wal_bytes_total", c, "Bytes appended to the WAL.", s.wal_bytes);
   Metric(&out, "wal_syncs_total", c, "WAL fsyncs.", s.wal_syncs);
   Metric(&out, "write_groups_total", c, "Group commits.", s.write_groups);
   Metric(&out, "stall_micros_total", c, "Time writers waited for flushes.",
@@ -68,13 +66,14 @@ std::string ToPrometheusText(const Stats& s) {
       &out,
       "# HELP strata_records_dropped_total Records compaction dropped, by "
       "reason.\n# TYPE strata_records_dropped_total counter\n");
-  absl::StrAppendFormat(&out,
-                        "strata_records_dropped_total{reason=\"expired\"} %d\n"
-                        "strata_records_dropped_total{reason=\"shadowed\"} %d\n"
-                        "strata_records_dropped_total{reason=\"deleted\"} %d\n"
-                        "strata_records_dropped_total{reason=\"tombstone\"} %d\n",
-                        s.dropped_expired, s.dropped_shadowed,
-                        s.dropped_deleted, s.dropped_tombstones);
+  absl::StrAppendFormat(
+      &out,
+      "strata_records_dropped_total{reason=\"expired\"} %d\n"
+      "strata_records_dropped_total{reason=\"shadowed\"} %d\n"
+      "strata_records_dropped_total{reason=\"deleted\"} %d\n"
+      "strata_records_dropped_total{reason=\"tombstone\"} %d\n",
+      s.dropped_expired, s.dropped_shadowed, s.dropped_deleted,
+      s.dropped_tombstones);
   Metric(&out, "files_dropped_ttl_total", c,
          "SSTs deleted whole, unread, because all their data expired.",
          s.files_dropped_ttl);
@@ -92,9 +91,10 @@ std::string ToPrometheusText(const Stats& s) {
     absl::StrAppendFormat(&out, "strata_window_files{window_start=\"%d\"} %d\n",
                           w.window_start, w.files);
   }
-  absl::StrAppendFormat(&out,
-                        "# HELP strata_window_bytes SST bytes per time window.\n"
-                        "# TYPE strata_window_bytes gauge\n");
+  absl::StrAppendFormat(
+      &out,
+      "# HELP strata_window_bytes SST bytes per time window.\n"
+      "# TYPE strata_window_bytes gauge\n");
   for (const auto& w : s.windows) {
     absl::StrAppendFormat(&out, "strata_window_bytes{window_start=\"%d\"} %d\n",
                           w.window_start, w.bytes);

@@ -11,9 +11,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "util/mutex.h"
 #include "lsm/table_reader.h"
 #include "strata/env.h"
+#include "util/mutex.h"
 
 namespace strata {
 
