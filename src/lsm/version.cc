@@ -143,13 +143,18 @@ absl::Status VersionSet::StartNewManifest() {
   absl::Status s = log->WriteHeader(kManifestMagic, number);
   if (s.ok()) s = WriteSnapshot(log.get());
   if (s.ok()) s = (*file)->Sync();
-  if (s.ok()) {
-    s = WriteStringToFileSync(
-        env_, absl::StrFormat("MANIFEST-%06d\n", number), CurrentFileName(dir_));
-  }
   if (!s.ok()) {
     (*file)->Close().IgnoreError();
     env_->RemoveFile(name).IgnoreError();
+    return s;
+  }
+  s = WriteStringToFileSync(
+      env_, absl::StrFormat("MANIFEST-%06d\n", number), CurrentFileName(dir_));
+  if (!s.ok()) {
+    // CURRENT may already name the new manifest (the rename went through
+    // and only the directory sync failed), so keep it: it is complete and
+    // synced, and an unused one is removed as obsolete at the next open.
+    (*file)->Close().IgnoreError();
     return s;
   }
   if (manifest_file_ != nullptr) manifest_file_->Close().IgnoreError();
