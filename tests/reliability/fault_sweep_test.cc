@@ -362,6 +362,54 @@ TEST(ReadFaultSweepTest, ReadErrorsAreNeverSilent) {
   EXPECT_GT(surfaced, n / 2);
 }
 
+// A failed open followed by another open, with no power loss in between
+// (the process retried, or crashed and restarted): every I/O call of an
+// open that recovers a WAL fails once in turn; the next open must succeed
+// with all the data.
+TEST(OpenFaultSweepTest, ReopenAfterAFailedOpenKeepsEverything) {
+  auto make = [](EnvStack* envs) {
+    auto db = DB::Open(TestOptions(envs->faulty.get()), kDir);
+    ASSERT_TRUE(db.ok()) << db.status();
+    WriteOptions wo;
+    ASSERT_TRUE((*db)->Put(wo, "a", 1, "in-sst").ok());
+    ASSERT_TRUE((*db)->Flush().ok());
+    ASSERT_TRUE((*db)->Put(wo, "b", 2 * kWindow, "in-wal").ok());
+  };
+  int64_t n = 0;
+  {
+    EnvStack envs;
+    make(&envs);
+    envs.fault->ResetCounts();
+    auto db = DB::Open(TestOptions(envs.faulty.get()), kDir);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db->reset();
+    n = envs.fault->CountOps(FaultOp::kAny);
+  }
+  ASSERT_GT(n, 10);
+  int failed = 0;
+  for (int64_t k = 0; k < n; k++) {
+    const std::string what = absl::StrFormat("EIO at call %d of %d", k, n);
+    EnvStack envs;
+    make(&envs);
+    if (HasFatalFailure()) return;
+    envs.fault->ResetCounts();
+    envs.fault->FailAfter(FaultOp::kAny, static_cast<int>(k));
+    {
+      auto db = DB::Open(TestOptions(envs.faulty.get()), kDir);
+      failed += !db.ok();
+    }
+    envs.fault->ClearFaults();
+    auto db = DB::Open(TestOptions(envs.faulty.get()), kDir);
+    ASSERT_TRUE(db.ok()) << what
+                         << ": open after a failed open: " << db.status();
+    auto a = (*db)->Get(ReadOptions(), "a", 1);
+    auto b = (*db)->Get(ReadOptions(), "b", 2 * kWindow);
+    EXPECT_TRUE(a.ok() && a->value == "in-sst") << what << ": " << a.status();
+    EXPECT_TRUE(b.ok() && b->value == "in-wal") << what << ": " << b.status();
+  }
+  EXPECT_GT(failed, n / 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Codes, FaultSweepTest,
     ::testing::Values(absl::StatusCode::kUnavailable,
