@@ -83,7 +83,7 @@ SortKey SortKeyExtractor::Build() const {
     const PathValues& pv = extractor_.values(i);
     // Candidates: every reached value except whole arrays that were also
     // yielded element by element, plus null for a missing branch.
-    const JsonView null_view;
+    const JsonView null_view{};
     const JsonView* best = pv.missing ? &null_view : nullptr;
     for (const PathValue& v : pv.values) {
       if (v.array_itself) continue;
