@@ -100,11 +100,10 @@ void VersionSet::Apply(const VersionEdit& edit, Version* v) {
     auto it = v->windows_.find(window);
     if (it == v->windows_.end()) continue;
     auto& files = it->second;
-    files.erase(std::remove_if(files.begin(), files.end(),
-                               [n = number](const auto& f) {
-                                 return f->number == n;
-                               }),
-                files.end());
+    files.erase(
+        std::remove_if(files.begin(), files.end(),
+                       [n = number](const auto& f) { return f->number == n; }),
+        files.end());
     if (files.empty()) v->windows_.erase(it);
   }
   for (const FileMeta& f : edit.new_files) {
@@ -148,8 +147,8 @@ absl::Status VersionSet::StartNewManifest() {
     env_->RemoveFile(name).IgnoreError();
     return s;
   }
-  s = WriteStringToFileSync(
-      env_, absl::StrFormat("MANIFEST-%06d\n", number), CurrentFileName(dir_));
+  s = WriteStringToFileSync(env_, absl::StrFormat("MANIFEST-%06d\n", number),
+                            CurrentFileName(dir_));
   if (!s.ok()) {
     // CURRENT may already name the new manifest (the rename went through
     // and only the directory sync failed), so keep it: it is complete and
@@ -175,8 +174,7 @@ absl::Status VersionSet::Recover() {
   auto current = ReadFileToString(env_, CurrentFileName(dir_));
   if (!current.ok()) return Annotate(current.status(), "reading CURRENT");
   std::string name = *current;
-  if (name.empty() || name.back() != '\n' ||
-      !name.starts_with("MANIFEST-")) {
+  if (name.empty() || name.back() != '\n' || !name.starts_with("MANIFEST-")) {
     return CorruptionError(CurrentFileName(dir_), 0,
                            "CURRENT does not name a manifest");
   }
@@ -198,9 +196,9 @@ absl::Status VersionSet::Recover() {
     return Annotate(size.status(), "reading the manifest named by CURRENT");
   }
   if (!size.ok()) {
-    return absl::DataLossError(absl::StrFormat(
-        "manifest %s named by CURRENT is unreadable: %s", path,
-        size.status().message()));
+    return absl::DataLossError(
+        absl::StrFormat("manifest %s named by CURRENT is unreadable: %s", path,
+                        size.status().message()));
   }
   auto file = env_->NewSequentialFile(path);
   if (!file.ok()) return file.status();
@@ -216,9 +214,8 @@ absl::Status VersionSet::Recover() {
   uint64_t first_next_file = 0;  // from the snapshot record
   while (reader.ReadRecord(&record, &scratch)) {
     VersionEdit edit;
-    s = edit.DecodeFrom(
-        record, absl::StrFormat("%s at offset %d", path,
-                                reader.last_record_offset()));
+    s = edit.DecodeFrom(record, absl::StrFormat("%s at offset %d", path,
+                                                reader.last_record_offset()));
     if (!s.ok()) return s;
     if (edit.time_window_ns) {
       time_window_ns_ = *edit.time_window_ns;
@@ -253,14 +250,14 @@ absl::Status VersionSet::Recover() {
                         absl::StrFormat("checking SST %s", table));
       }
       if (!fsize.ok()) {
-        return absl::DataLossError(absl::StrFormat(
-            "SST %s referenced by %s is missing: %s", table, path,
-            fsize.status().message()));
+        return absl::DataLossError(
+            absl::StrFormat("SST %s referenced by %s is missing: %s", table,
+                            path, fsize.status().message()));
       }
       if (*fsize != f->file_size) {
-        return absl::DataLossError(absl::StrFormat(
-            "SST %s is %d bytes, manifest %s says %d", table, *fsize, path,
-            f->file_size));
+        return absl::DataLossError(
+            absl::StrFormat("SST %s is %d bytes, manifest %s says %d", table,
+                            *fsize, path, f->file_size));
       }
     }
   }
@@ -295,9 +292,9 @@ absl::Status VersionSet::CheckNoEditLost(const std::string& path,
           "manifest %s lost an installed edit%s: the state it recovers "
           "replays from WAL %06d.log, which a later edit retired (%s exists)",
           path,
-          reader.torn_tail() ? absl::StrFormat(" (damaged at offset %d)",
-                                               reader.torn_offset())
-                             : "",
+          reader.torn_tail()
+              ? absl::StrFormat(" (damaged at offset %d)", reader.torn_offset())
+              : "",
           need, name));
     }
   }
@@ -310,7 +307,8 @@ absl::Status VersionSet::LogAndApply(VersionEdit* edit) {
   // would turn a torn tail into mid-log corruption, so stop for good.
   if (!manifest_error_.ok()) return manifest_error_;
   if (!edit->log_number) edit->log_number = log_number_.load();
-  if (!edit->next_file_number) edit->next_file_number = next_file_number_.load();
+  if (!edit->next_file_number)
+    edit->next_file_number = next_file_number_.load();
   if (!edit->last_sequence) edit->last_sequence = last_sequence_.load();
   for (const FileMeta& f : edit->new_files) MarkFileNumberUsed(f.number);
 

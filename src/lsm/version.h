@@ -15,10 +15,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "util/mutex.h"
 #include "lsm/log_writer.h"
 #include "lsm/version_edit.h"
 #include "strata/env.h"
+#include "util/mutex.h"
 
 namespace strata {
 
@@ -75,8 +75,7 @@ class VersionSet {
 
  private:
   absl::Status WriteSnapshot(LogWriter* log);
-  absl::Status CheckNoEditLost(const std::string& path,
-                               const LogReader& reader,
+  absl::Status CheckNoEditLost(const std::string& path, const LogReader& reader,
                                uint64_t first_next_file);
   absl::Status StartNewManifest();
   static void Apply(const VersionEdit& edit, Version* v);

@@ -92,15 +92,13 @@ absl::Status IterateRep(std::string_view rep, WriteBatch::Handler* h,
     if (!s.ok()) return s;
     if (!ok) {
       return absl::DataLossError(absl::StrFormat(
-          "%s: malformed batch record at byte %d of the batch", where,
-          offset));
+          "%s: malformed batch record at byte %d of the batch", where, offset));
     }
     found++;
   }
   if (found != count) {
-    return absl::DataLossError(
-        absl::StrFormat("%s: batch header says %d records, found %d", where,
-                        count, found));
+    return absl::DataLossError(absl::StrFormat(
+        "%s: batch header says %d records, found %d", where, count, found));
   }
   return absl::OkStatus();
 }
@@ -199,8 +197,8 @@ std::string CheckKey(std::string_view key, Timestamp ts) {
 }
 }  // namespace
 
-void WriteBatch::Put(std::string_view key, Timestamp ts,
-                     std::string_view value, Expiry expiry) {
+void WriteBatch::Put(std::string_view key, Timestamp ts, std::string_view value,
+                     Expiry expiry) {
   std::string err = CheckKey(key, ts);
   if (err.empty() && value.size() > kMaxValueSize) {
     err = absl::StrFormat("value of %d bytes exceeds the %d-byte limit",
@@ -290,8 +288,7 @@ void WriteBatchInternal::SetHeader(std::string* rep, SequenceNumber seq,
   (*rep)[28] = ttl.from_write_time ? kBatchFlagTtlFromWriteTime : 0;
 }
 
-void WriteBatchInternal::AppendRecords(std::string* dst,
-                                       std::string_view src) {
+void WriteBatchInternal::AppendRecords(std::string* dst, std::string_view src) {
   EncodeFixed32(dst->data() + 8, Count(*dst) + Count(src));
   dst->append(src.data() + kBatchHeaderSize, src.size() - kBatchHeaderSize);
 }

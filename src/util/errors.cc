@@ -13,8 +13,8 @@ namespace strata {
 
 absl::Status CorruptionError(std::string_view file, uint64_t offset,
                              std::string_view what) {
-  return absl::DataLossError(absl::StrFormat(
-      "corruption in %s at offset %d: %s", file, offset, what));
+  return absl::DataLossError(
+      absl::StrFormat("corruption in %s at offset %d: %s", file, offset, what));
 }
 
 absl::Status ErrnoError(std::string_view op, std::string_view path, int err) {

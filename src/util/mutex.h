@@ -57,9 +57,8 @@ class CondVar {
   // As Wait, but gives up after timeout. Returns true if it timed out.
   bool WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
     std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
-    bool timed_out =
-        cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout)) ==
-        std::cv_status::timeout;
+    bool timed_out = cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout)) ==
+                     std::cv_status::timeout;
     lock.release();
     return timed_out;
   }

@@ -24,10 +24,9 @@ constexpr int64_t kHour = 3600 * kSecond;
 class CompactionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = absl::StrFormat("/tmp/strata-compaction-%d-%s", getpid(),
-                           ::testing::UnitTest::GetInstance()
-                               ->current_test_info()
-                               ->name());
+    dir_ = absl::StrFormat(
+        "/tmp/strata-compaction-%d-%s", getpid(),
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     clock_ = std::make_unique<ManualClockEnv>(Env::Default());
     clock_->SetNow(1'700'000'000 * kSecond);
@@ -249,15 +248,14 @@ TEST_F(CompactionTest, SustainedIngestKeepsFilesAndMemoryBounded) {
   }
   ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
   Stats st = db_->GetStats();
-  std::printf("max SSTs %llu, final %llu, RSS growth max %.1f MiB, "
-              "compactions %llu, write amp %.2f\n",
-              (unsigned long long)max_files,
-              (unsigned long long)st.live_files,
-              (max_rss - rss_start) / 1048576.0,
-              (unsigned long long)st.compactions,
-              st.flush_bytes ? 1.0 + double(st.compaction_bytes_written) /
-                                         double(st.flush_bytes)
-                             : 0.0);
+  std::printf(
+      "max SSTs %llu, final %llu, RSS growth max %.1f MiB, "
+      "compactions %llu, write amp %.2f\n",
+      (unsigned long long)max_files, (unsigned long long)st.live_files,
+      (max_rss - rss_start) / 1048576.0, (unsigned long long)st.compactions,
+      st.flush_bytes
+          ? 1.0 + double(st.compaction_bytes_written) / double(st.flush_bytes)
+          : 0.0);
   // Writers stop at 2 x slowdown_files per window; obsolete files may
   // linger briefly while readers or the cleanup still hold them.
   EXPECT_LE(max_files, 2u * 12 + 8);

@@ -137,8 +137,7 @@ TEST_F(DBBasicTest, TimeWindowScanAndSnapshots) {
 TEST_F(DBBasicTest, SecondOpenOfSameDirectoryFails) {
   auto second = DB::Open(options_, "/db");
   EXPECT_FALSE(second.ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition(second.status()))
-      << second.status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
 }
 
 TEST_F(DBBasicTest, DestroyOfAMissingDirectoryIsOk) {

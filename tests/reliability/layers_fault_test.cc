@@ -3,9 +3,10 @@
 // transactions and point batches, with a flush and a compaction, over
 // FaultInjectionEnv(MemEnv). Every k-th I/O call fails once in turn (EIO;
 // STRATA_LONG=1 sweeps every call, STRATA_SWEEP_STRIDE=S every S-th); then
-// power is lost and the DB is reopened on the clean env. The layers must show exactly the effect of a
-// prefix of the attempted operations that includes every one acknowledged
-// as durable, and the index must agree with a scan of the collection.
+// power is lost and the DB is reopened on the clean env. The layers must show
+// exactly the effect of a prefix of the attempted operations that includes
+// every one acknowledged as durable, and the index must agree with a scan of
+// the collection.
 #include <cstdlib>
 #include <iostream>
 #include <map>
