@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_format.h"
 #include "docs/doc_keys.h"
+#include "docs/index_key.h"
 #include "docs/json_value.h"
 #include "util/errors.h"
 
@@ -83,15 +84,37 @@ absl::Status CheckVersion(const JsonValue& obj, std::string_view where) {
   return absl::OkStatus();
 }
 
+// The index-key encoding an index was built with: absent means version 1
+// (written before the member existed). A newer version is refused like a
+// newer format_version.
+absl::Status GetKeyVersion(const JsonValue& obj, std::string_view where,
+                           int* out) {
+  *out = 1;
+  const JsonValue* v = Member(obj, "key_version");
+  if (v == nullptr) return absl::OkStatus();
+  if (v->type() != JsonType::kInt64 || v->int_value() < 1) {
+    return Invalid(absl::StrFormat("%s.key_version", where),
+                   "must be a positive integer");
+  }
+  if (v->int_value() > kIndexKeyVersion) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: unsupported index key_version %d (this build reads 1 to %d)",
+        where, v->int_value(), kIndexKeyVersion));
+  }
+  *out = static_cast<int>(v->int_value());
+  return absl::OkStatus();
+}
+
 absl::Status ParseIndexValue(const JsonValue& v, std::string_view where,
-                             IndexSpec* spec, bool* ready) {
+                             IndexSpec* spec, bool* ready, int* key_version) {
   if (auto st = CheckMembers(v, where,
                              {"format_version", "name", "paths", "unique",
-                              "multi", "sparse", "state"});
+                              "multi", "sparse", "state", "key_version"});
       !st.ok()) {
     return st;
   }
   if (auto st = CheckVersion(v, where); !st.ok()) return st;
+  if (auto st = GetKeyVersion(v, where, key_version); !st.ok()) return st;
   if (auto st = GetString(v, "name", where, &spec->name); !st.ok()) return st;
   const JsonValue* paths = Member(v, "paths");
   if (paths == nullptr || !paths->is_array()) {
@@ -179,9 +202,10 @@ absl::Status ParseCollectionValue(const JsonValue& v, CollectionSpec* spec,
     for (size_t i = 0; i < list->array().size(); ++i) {
       IndexSpec is;
       bool ready;
+      int key_version;  // a new index is built in the current encoding
       if (auto st = ParseIndexValue(
               list->array()[i], absl::StrFormat("collection.indexes[%d]", i),
-              &is, &ready);
+              &is, &ready, &key_version);
           !st.ok()) {
         return st;
       }
@@ -371,8 +395,9 @@ std::string CollectionDefJson(const CollectionSpec& spec) {
 }
 
 std::string IndexDefJson(const IndexSpec& spec, bool ready) {
-  std::string out =
-      absl::StrFormat("{\"format_version\":%d,\"name\":", kDocsFormatVersion);
+  std::string out = absl::StrFormat(
+      "{\"format_version\":%d,\"key_version\":%d,\"name\":", kDocsFormatVersion,
+      kIndexKeyVersion);
   AppendJsonString(&out, spec.name);
   out += ",\"paths\":[";
   for (size_t i = 0; i < spec.paths.size(); ++i) {
@@ -398,18 +423,41 @@ absl::StatusOr<CollectionSpec> DecodeCollectionDef(std::string_view value) {
   return spec;
 }
 
-absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready) {
+absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready,
+                                         int* key_version) {
   JsonParseOptions po;
   po.what = "index definition";
   po.max_depth = 4;
   absl::StatusOr<JsonValue> v = ParseJson(value, po);
   IndexSpec spec;
-  absl::Status st =
-      v.ok() ? ParseIndexValue(*v, "index", &spec, ready) : v.status();
+  int version = 1;
+  absl::Status st = v.ok()
+                        ? ParseIndexValue(*v, "index", &spec, ready, &version)
+                        : v.status();
+  if (key_version != nullptr) *key_version = version;
   if (absl::IsFailedPrecondition(st)) return st;
   if (!st.ok())
     return CorruptionError("index definition", 0, std::string(st.message()));
   return spec;
+}
+
+absl::Status ConvertV1Index(DB* db, const std::string& prefix,
+                            WriteBatch* out) {
+  auto it =
+      db->NewIterator(ReadOptions(), ScanRange{prefix, PrefixEnd(prefix)});
+  std::string converted;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = it->key();
+    if (!ConvertV1IndexKey(key.substr(prefix.size()), &converted)) {
+      return CorruptionError(DescribeKey(key), 0, "malformed index entry");
+    }
+    if (key.substr(prefix.size()) == converted) continue;  // no booleans
+    converted.insert(0, prefix);
+    out->Delete(key, it->timestamp());
+    out->Put(converted, it->timestamp(), it->value(),
+             Expiry::At(it->expire_at()));
+  }
+  return it->status();
 }
 
 absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
@@ -439,13 +487,25 @@ absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
     auto ix = db->NewIterator(ReadOptions(), ScanRange{def_prefix, def_end});
     for (ix->SeekToFirst(); ix->Valid(); ix->Next()) {
       bool ready = false;
-      absl::StatusOr<IndexSpec> is = DecodeIndexDef(ix->value(), &ready);
+      int key_version = kIndexKeyVersion;
+      absl::StatusOr<IndexSpec> is =
+          DecodeIndexDef(ix->value(), &ready, &key_version);
       if (!is.ok()) return Annotate(is.status(), name);
       if (!ready) {
         std::string prefix = IndexPrefix(name, is->name);
         cleanup->DeleteRange(prefix, PrefixEnd(prefix));
         cleanup->Delete(ix->key(), ix->timestamp());
         continue;
+      }
+      if (key_version < kIndexKeyVersion) {
+        absl::Status st =
+            ConvertV1Index(db, IndexPrefix(name, is->name), cleanup);
+        if (!st.ok()) {
+          return Annotate(st, absl::StrFormat("converting index \"%s\" of %s",
+                                              is->name, name));
+        }
+        cleanup->Put(ix->key(), ix->timestamp(), IndexDefJson(*is, true),
+                     Expiry::Never());
       }
       indexes.push_back(*std::move(is));
     }

@@ -125,14 +125,25 @@ absl::StatusOr<int64_t> ParseTtl(std::string_view text);
 
 // Stored forms (schema/docs.md).
 std::string CollectionDefJson(const CollectionSpec& spec);
+// Always records the current index key encoding (kIndexKeyVersion).
 std::string IndexDefJson(const IndexSpec& spec, bool ready);
 absl::StatusOr<CollectionSpec> DecodeCollectionDef(std::string_view value);
-absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready);
+// *key_version (if given) is the encoding the index's entries use; 1 when
+// the definition predates the member. A newer one is FailedPrecondition.
+absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready,
+                                         int* key_version = nullptr);
+
+// Adds to *out the rewrite of every version-1 entry under an index prefix
+// (those holding booleans) into the current encoding. Used by Load.
+absl::Status ConvertV1Index(DB* db, const std::string& prefix, WriteBatch* out);
 
 class Catalog {
  public:
   // Reads every definition. Indexes left "building" by a crash are
-  // removed through *cleanup (their entries and definitions).
+  // removed through *cleanup (their entries and definitions); ready
+  // indexes built with an older key encoding are converted through
+  // *cleanup (entries rewritten, definition marked current), so the
+  // caller must write *cleanup before serving queries.
   absl::Status Load(DB* db, WriteBatch* cleanup);
 
   // The current info of a collection, or NotFound naming it.

@@ -122,25 +122,7 @@ absl::StatusOr<std::string> PrimaryKeyToJson(std::string_view pk) {
 }
 
 size_t IndexComponentLength(std::string_view s) {
-  if (s.empty()) return 0;
-  switch (static_cast<uint8_t>(s[0])) {
-    case 0x10:
-    case 0x60:
-    case 0x61:
-      return 1;
-    case 0x20:
-      return s.size() >= kIndexNumberSize ? kIndexNumberSize : 0;
-    case 0x30:
-      for (size_t i = 1; i + 1 < s.size(); ++i) {
-        if (s[i] != '\0') continue;
-        if (s[i + 1] == '\x01') return i + 2;
-        if (s[i + 1] != '\xff') return 0;
-        ++i;
-      }
-      return 0;
-    default:
-      return 0;
-  }
+  return IndexComponentSize(s);  // one definition of the tags: index_key.cc
 }
 
 bool SplitIndexEntry(std::string_view rest, size_t n, std::string_view* values,

@@ -12,6 +12,30 @@ absl::Status ErrorAt(std::string_view what, std::string_view loc) {
   return absl::InvalidArgumentError(absl::StrFormat("%s at %s", what, loc));
 }
 
+// Rank of a type in the sort order. Keep in step with the index key tags
+// (index_key.h), which order null, booleans, numbers and strings alike.
+int SortRank(JsonType t) {
+  switch (t) {
+    case JsonType::kNull:
+      return 0;
+    case JsonType::kBool:
+      return 1;
+    case JsonType::kInt64:
+    case JsonType::kUint64:
+    case JsonType::kDouble:
+      return 2;
+    case JsonType::kString:
+      return 3;
+    case JsonType::kObject:
+      return 4;
+    case JsonType::kArray:
+      return 5;
+  }
+  return 0;
+}
+
+int Sign(int c) { return c < 0 ? -1 : (c > 0 ? 1 : 0); }
+
 std::vector<JsonPath> PathsOf(const SortSpec& spec) {
   std::vector<JsonPath> paths;
   for (const SortField& f : spec.fields()) paths.push_back(f.path);
@@ -63,9 +87,45 @@ absl::StatusOr<SortSpec> SortSpec::ParseJsonText(std::string_view json) {
   return Parse(*spec);
 }
 
+int CompareSortValues(JsonView a, JsonView b) {
+  const int ra = SortRank(a.type());
+  const int rb = SortRank(b.type());
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (a.type()) {
+    case JsonType::kNull:
+      return 0;
+    case JsonType::kBool:
+      return static_cast<int>(a.bool_value()) -
+             static_cast<int>(b.bool_value());
+    case JsonType::kString:
+      return Sign(a.string_value().compare(b.string_value()));
+    case JsonType::kArray: {
+      const std::vector<JsonValue>& x = a.node().array();
+      const std::vector<JsonValue>& y = b.node().array();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = CompareSortValues(x[i], y[i]); c != 0) return c;
+      }
+      return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+    }
+    case JsonType::kObject: {
+      const std::vector<JsonValue::Member>& x = a.node().object();
+      const std::vector<JsonValue::Member>& y = b.node().object();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = Sign(x[i].first.compare(y[i].first)); c != 0) return c;
+        if (int c = CompareSortValues(x[i].second, y[i].second); c != 0) {
+          return c;
+        }
+      }
+      return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+    }
+    default:
+      return CompareNumbers(a, b);
+  }
+}
+
 int CompareSortKeys(const SortSpec& spec, const SortKey& a, const SortKey& b) {
   for (size_t i = 0; i < spec.fields().size(); ++i) {
-    int c = CompareJson(a[i], b[i]);
+    int c = CompareSortValues(a[i], b[i]);
     if (c != 0) return spec.fields()[i].ascending ? c : -c;
   }
   return 0;
@@ -91,7 +151,7 @@ SortKey SortKeyExtractor::Build() const {
         best = &v.value;
         continue;
       }
-      int c = CompareJson(v.value, *best);
+      int c = CompareSortValues(v.value, *best);
       if (ascending_[i] ? c < 0 : c > 0) best = &v.value;
     }
     key.push_back(best == nullptr ? JsonValue::Null() : best->ToValue());

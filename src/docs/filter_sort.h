@@ -1,11 +1,15 @@
 // Multi-key sort for find results: {"price": -1, "name": 1}. Format:
 // schema/query.schema.json ("sort").
 //
-// MongoDB's rules: values of different types order by type bracket
-// (null < numbers < strings < objects < arrays < booleans, CompareJson);
-// a missing field sorts as null; an array field sorts by its smallest
-// element when ascending and its largest when descending (an empty array,
-// or a path that reaches nothing, sorts as null).
+// Values of different types order by type: null < booleans < numbers <
+// strings < objects < arrays (CompareSortValues), the order of index and
+// primary keys (index_key.h), so a sort gives the same order whether an
+// index serves it or not. This differs from MongoDB (and CompareJson,
+// which filters use for $gt/$lt type bracketing), where booleans sort
+// after strings. MongoDB's other rules stand: a missing field sorts as
+// null; an array field sorts by its smallest element when ascending and
+// its largest when descending (an empty array, or a path that reaches
+// nothing, sorts as null); numbers by exact value whatever their kind.
 #ifndef STRATA_DOCS_FILTER_SORT_H_
 #define STRATA_DOCS_FILTER_SORT_H_
 
@@ -42,6 +46,12 @@ class SortSpec {
  private:
   std::vector<SortField> fields_;
 };
+
+// The sort order of two values: by type (null < booleans < numbers <
+// strings < objects < arrays), then numbers by value, strings bytewise,
+// false < true, arrays element-wise and objects member-wise (name, then
+// value) with a prefix first, both recursively in this order.
+int CompareSortValues(JsonView a, JsonView b);
 
 // One value per sort field, owned, so keys outlive their documents.
 using SortKey = std::vector<JsonValue>;

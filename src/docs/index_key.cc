@@ -1,9 +1,12 @@
-// Index key encoding (format: schema/index-key.md).
+// Index key encoding, version 2 (format: schema/index-key.md).
 //
 //   null    := 0x10
+//   false   := 0x18          true := 0x19
 //   number  := 0x20 | ordered(D) (8 B, big-endian) | R (2 B, big-endian)
 //   string  := 0x30 | bytes with 0x00 -> 0x00 0xff | 0x00 0x01
-//   false   := 0x60          true := 0x61
+//
+// Version 1 differed only in the booleans (0x60/0x61, after strings);
+// ConvertV1IndexKey rewrites its keys.
 //
 // Numbers: D is the largest double <= the value (the value itself for a
 // double), R = value - D, an integer in [0, 2048) because D is only below
@@ -25,6 +28,8 @@
 namespace strata::docs {
 
 namespace {
+
+constexpr uint8_t Tag(IndexKeyTag t) { return static_cast<uint8_t>(t); }
 
 uint64_t OrderedDoubleBits(double d) {
   if (std::isnan(d)) return 0;
@@ -215,6 +220,46 @@ absl::StatusOr<std::vector<JsonValue>> DecodeIndexKey(std::string_view key) {
   return out;
 }
 
+size_t IndexComponentSize(std::string_view s) {
+  if (s.empty()) return 0;
+  switch (static_cast<IndexKeyTag>(s[0])) {
+    case IndexKeyTag::kNull:
+    case IndexKeyTag::kFalse:
+    case IndexKeyTag::kTrue:
+      return 1;
+    case IndexKeyTag::kNumber:
+      return s.size() >= kIndexNumberSize ? kIndexNumberSize : 0;
+    case IndexKeyTag::kString:
+      for (size_t i = 1; i + 1 < s.size(); ++i) {
+        if (s[i] != '\0') continue;
+        if (s[i + 1] == '\x01') return i + 2;
+        if (s[i + 1] != '\xff') return 0;
+        ++i;
+      }
+      return 0;
+  }
+  return 0;
+}
+
+bool ConvertV1IndexKey(std::string_view key, std::string* out) {
+  out->clear();
+  while (!key.empty()) {
+    const uint8_t tag = static_cast<uint8_t>(key[0]);
+    size_t len;
+    if (tag == kV1FalseTag || tag == kV1TrueTag) {
+      out->push_back(static_cast<char>(
+          Tag(tag == kV1TrueTag ? IndexKeyTag::kTrue : IndexKeyTag::kFalse)));
+      len = 1;
+    } else {
+      len = IndexComponentSize(key);
+      if (len == 0) return false;
+      out->append(key.data(), len);
+    }
+    key.remove_prefix(len);
+  }
+  return true;
+}
+
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string s(prefix);
   while (!s.empty() && static_cast<uint8_t>(s.back()) == 0xff) s.pop_back();
@@ -228,13 +273,13 @@ namespace {
 std::pair<uint8_t, uint8_t> BracketTags(JsonView v) {
   switch (BracketOf(v.type())) {
     case TypeBracket::kNull:
-      return {0x10, 0x10};
+      return {Tag(IndexKeyTag::kNull), Tag(IndexKeyTag::kNull)};
     case TypeBracket::kNumber:
-      return {0x20, 0x20};
+      return {Tag(IndexKeyTag::kNumber), Tag(IndexKeyTag::kNumber)};
     case TypeBracket::kString:
-      return {0x30, 0x30};
+      return {Tag(IndexKeyTag::kString), Tag(IndexKeyTag::kString)};
     case TypeBracket::kBool:
-      return {0x60, 0x61};
+      return {Tag(IndexKeyTag::kFalse), Tag(IndexKeyTag::kTrue)};
     default:
       return {0, 0};
   }

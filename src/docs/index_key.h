@@ -1,10 +1,11 @@
-// Order-preserving encoding of JSON scalars for secondary index keys:
-// memcmp order of encodings equals MongoDB's order of the values
-// (CompareJson): null < numbers < strings < booleans (false < true), with
-// numbers ordered exactly by value whatever their kind (int64, uint64,
-// double). Encodings are self-delimiting, so a compound key (components
-// concatenated) orders component by component. Byte format and the
-// reasoning behind it: schema/index-key.md.
+// Order-preserving encoding of JSON scalars for secondary index keys and
+// primary keys: memcmp order of encodings equals the sort order of the
+// values (CompareSortValues in filter_sort.h): null < booleans (false <
+// true) < numbers < strings, with numbers ordered exactly by value
+// whatever their kind (int64, uint64, double). Encodings are
+// self-delimiting, so a compound key (components concatenated) orders
+// component by component. Byte format, its version and the reasoning
+// behind it: schema/index-key.md.
 #ifndef STRATA_DOCS_INDEX_KEY_H_
 #define STRATA_DOCS_INDEX_KEY_H_
 
@@ -21,16 +22,24 @@
 
 namespace strata::docs {
 
+// Version of this encoding, recorded in every index definition
+// ("key_version"). Version 1 (before booleans moved below numbers) wrote
+// false/true as 0x60/0x61; the catalog converts such indexes on open.
+inline constexpr int kIndexKeyVersion = 2;
+
 // First byte of each component. Persisted: never renumber. Gaps leave
-// room for more types in MongoDB's order (objects 0x40, arrays 0x50 and
-// dates 0x70 are reserved).
+// room for more types (objects 0x40 and arrays 0x50 are reserved; 0x60
+// and 0x61 were version 1's booleans and must not be reused).
 enum class IndexKeyTag : uint8_t {
   kNull = 0x10,
+  kFalse = 0x18,
+  kTrue = 0x19,
   kNumber = 0x20,  // + 8-byte double (floor) + 2-byte integer remainder
   kString = 0x30,  // + bytes, 0x00 escaped as 0x00 0xFF, then 0x00 0x01
-  kFalse = 0x60,
-  kTrue = 0x61,
 };
+// Version 1's boolean tags, read only by ConvertV1IndexKey.
+inline constexpr uint8_t kV1FalseTag = 0x60;
+inline constexpr uint8_t kV1TrueTag = 0x61;
 
 inline constexpr size_t kIndexNumberSize = 1 + 8 + 2;
 
@@ -48,6 +57,16 @@ inline constexpr size_t kIndexNumberSize = 1 + 8 + 2;
 // Decodes a whole compound key.
 [[nodiscard]] absl::StatusOr<std::vector<JsonValue>> DecodeIndexKey(
     std::string_view key);
+
+// Length of the well-formed component at the front of s, or 0 if there is
+// none. Checks framing only (tag, size, string terminator), not values.
+size_t IndexComponentSize(std::string_view s);
+
+// Rewrites a sequence of version-1 components (key) as version 2 into
+// *out: only the boolean tags change, so order within each type and every
+// other byte are kept. Input that is already version 2 converts to
+// itself. False if key is not a sequence of well-formed components.
+bool ConvertV1IndexKey(std::string_view key, std::string* out);
 
 // The smallest string greater than every string starting with prefix, or
 // "" if there is none (prefix is empty or all 0xff).

@@ -1,6 +1,8 @@
-// Index key encoding: memcmp order equals MongoDB order (property test
-// against a reference comparator written here), round trips, compound
-// keys, corruption handling, and scan ranges agreeing with the matcher.
+// Index key encoding: memcmp order equals the sort order null < booleans <
+// numbers < strings (property test against a reference comparator written
+// here, and against CompareSortValues), round trips, compound keys,
+// corruption handling, version-1 conversion, and scan ranges agreeing
+// with the matcher (which keeps MongoDB's type bracketing).
 #include "docs/index_key.h"
 
 #include <cfloat>
@@ -8,6 +10,7 @@
 #include <cstring>
 #include <limits>
 
+#include "docs/filter_sort.h"
 #include "gtest/gtest.h"
 #include "util/random.h"
 
@@ -16,18 +19,18 @@ static_assert(LDBL_MANT_DIG >= 64, "the reference needs exact long doubles");
 namespace strata::docs {
 namespace {
 
-// Reference order for scalars: null < numbers < strings < booleans;
-// numbers exactly via long double; NaN first among numbers.
+// Reference order for scalars (issue 5): null < booleans < numbers <
+// strings; numbers exactly via long double; NaN first among numbers.
 int RefRank(const JsonValue& v) {
   switch (v.type()) {
     case JsonType::kNull:
       return 0;
-    case JsonType::kString:
-      return 2;
     case JsonType::kBool:
+      return 1;
+    case JsonType::kString:
       return 3;
     default:
-      return 1;
+      return 2;
   }
 }
 
@@ -35,9 +38,9 @@ int RefCompare(const JsonValue& a, const JsonValue& b) {
   int ra = RefRank(a), rb = RefRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   if (ra == 0) return 0;
-  if (ra == 3)
+  if (ra == 1)
     return a.bool_value() == b.bool_value() ? 0 : (a.bool_value() ? 1 : -1);
-  if (ra == 2) {
+  if (ra == 3) {
     const std::string& x = a.string_value();
     const std::string& y = b.string_value();
     int c = std::memcmp(x.data(), y.data(), std::min(x.size(), y.size()));
@@ -152,7 +155,7 @@ JsonValue RandomScalar(Random& rnd) {
   }
 }
 
-TEST(IndexKeyTest, MemcmpOrderEqualsMongoOrder) {
+TEST(IndexKeyTest, MemcmpOrderEqualsSortOrder) {
   Random rnd(42);
   std::vector<JsonValue> values;
   for (int i = 0; i < 3000; ++i) values.push_back(RandomScalar(rnd));
@@ -165,7 +168,7 @@ TEST(IndexKeyTest, MemcmpOrderEqualsMongoOrder) {
     int want = RefCompare(values[a], values[b]);
     ASSERT_EQ(MemCompare(keys[a], keys[b]), want)
         << ToJson(values[a]) << " vs " << ToJson(values[b]);
-    ASSERT_EQ(CompareJson(values[a], values[b]), want)
+    ASSERT_EQ(CompareSortValues(values[a], values[b]), want)
         << ToJson(values[a]) << " vs " << ToJson(values[b]);
     ++checked;
   }
@@ -220,8 +223,8 @@ TEST(IndexKeyTest, RoundTripsToAnEqualCanonicalValue) {
 
 TEST(IndexKeyTest, FixedBytes) {
   EXPECT_EQ(Encode(JsonValue::Null()), "\x10");
-  EXPECT_EQ(Encode(JsonValue::Bool(false)), "\x60");
-  EXPECT_EQ(Encode(JsonValue::Bool(true)), "\x61");
+  EXPECT_EQ(Encode(JsonValue::Bool(false)), "\x18");
+  EXPECT_EQ(Encode(JsonValue::Bool(true)), "\x19");
   EXPECT_EQ(Encode(JsonValue::String(std::string("a\0b", 3))),
             std::string("\x30"
                         "a\0\xff"
@@ -278,6 +281,91 @@ TEST(IndexKeyTest, DamagedKeysAreDataLoss) {
   }
   std::string_view empty;
   EXPECT_FALSE(DecodeIndexKeyComponent(&empty).ok());
+}
+
+TEST(IndexKeyTest, TypeOrderOfTheIssue) {
+  // null < false < true < numbers (int or float by value) < strings.
+  const JsonValue ordered[] = {
+      JsonValue::Null(),           JsonValue::Bool(false),
+      JsonValue::Bool(true),       JsonValue::Double(-1e300),
+      JsonValue::Int(-1),          JsonValue::Double(0.5),
+      JsonValue::Int(1),           JsonValue::Double(1.5),
+      JsonValue::Uint(UINT64_MAX), JsonValue::String(""),
+      JsonValue::String("a")};
+  for (size_t i = 0; i + 1 < std::size(ordered); ++i) {
+    EXPECT_LT(Encode(ordered[i]), Encode(ordered[i + 1]))
+        << ToJson(ordered[i]) << " vs " << ToJson(ordered[i + 1]);
+    EXPECT_LT(CompareSortValues(ordered[i], ordered[i + 1]), 0);
+  }
+}
+
+TEST(IndexKeyTest, ComponentSizeFramesEveryType) {
+  struct Case {
+    std::string bytes;
+    size_t size;
+  };
+  const Case cases[] = {
+      {"\x10", 1},
+      {"\x18", 1},
+      {"\x19"
+       "rest",
+       1},
+      {Encode(JsonValue::Int(7)) + "x", kIndexNumberSize},
+      {std::string("\x20\x01", 2), 0},  // truncated number
+      {std::string("\x30"
+                   "a\0\xff"
+                   "b\0\x01"
+                   "z",
+                   8),
+       7},
+      {std::string("\x30"
+                   "a\0",
+                   3),
+       0},  // unterminated
+      {std::string("\x30"
+                   "\0\x05",
+                   3),
+       0},          // bad escape
+      {"\x60", 0},  // version 1 only
+      {"", 0},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IndexComponentSize(c.bytes), c.size)
+        << testing::PrintToString(c.bytes);
+  }
+}
+
+TEST(IndexKeyTest, ConvertsVersion1Keys) {
+  // Version 1 wrote false/true as 0x60/0x61; every other byte stays.
+  const std::string num = Encode(JsonValue::Int(3));
+  const std::string str = Encode(JsonValue::String("x"));
+  struct Case {
+    std::string v1;
+    std::string v2;
+  };
+  const Case cases[] = {
+      {"\x60", "\x18"},
+      {"\x61" + num, "\x19" + num},
+      {str + "\x60" + "\x10" + num, str + "\x18" + "\x10" + num},
+      {num + str, num + str},
+      {"\x19\x10", "\x19\x10"},  // already version 2
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    std::string out = "junk";
+    ASSERT_TRUE(ConvertV1IndexKey(c.v1, &out));
+    EXPECT_EQ(out, c.v2);
+    absl::StatusOr<std::vector<JsonValue>> d = DecodeIndexKey(out);
+    EXPECT_TRUE(d.ok()) << d.status();
+  }
+  std::string out;
+  EXPECT_FALSE(ConvertV1IndexKey("\x99", &out));
+  EXPECT_FALSE(ConvertV1IndexKey(std::string("\x60\x30"
+                                             "ab",
+                                             4),
+                                 &out));
+  // Version 1 tags are unknown to the version 2 decoder.
+  EXPECT_FALSE(DecodeIndexKey("\x60").ok());
 }
 
 TEST(IndexKeyTest, PrefixSuccessor) {
