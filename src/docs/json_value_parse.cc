@@ -285,6 +285,12 @@ namespace strata::docs {
 
 namespace ondemand = simdjson::ondemand;
 
+namespace {
+// The most levels ParseJson accepts whatever the options say; equal to
+// the upper bound of DocumentStoreOptions::max_nesting_depth.
+constexpr int kMaxParseDepth = 1024;
+}  // namespace
+
 absl::StatusOr<JsonValue> ParseJson(std::string_view text,
                                     const JsonParseOptions& options) {
   using internal::OndemandContext;
@@ -298,7 +304,11 @@ absl::StatusOr<JsonValue> ParseJson(std::string_view text,
   OndemandContext ctx;
   ctx.text = std::string_view(padded.data(), text.size());
   ctx.what = options.what;
-  ctx.max_depth = std::clamp(options.max_depth, 1, kMaxJsonDepth);
+  // Honour depths up to the document layer's own maximum (1024), not just
+  // kMaxJsonDepth: documents with integers beyond 64 bits are re-parsed
+  // here, and clamping made them fail at 200 levels when more were
+  // allowed. Frames are small, so 1024 levels stay far inside a stack.
+  ctx.max_depth = std::clamp(options.max_depth, 1, kMaxParseDepth);
   ctx.reject_duplicate_keys = options.reject_duplicate_keys;
   ondemand::document doc;
   if (auto err = parser.iterate(padded).get(doc)) {

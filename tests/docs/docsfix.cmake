@@ -6,3 +6,8 @@ strata_test(docs_sort_order_test
   LIBS strata_docs
   LABELS docs quick
   TIMEOUT 120)
+strata_test(docs_nesting_depth_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/nesting_depth_test.cc
+  LIBS strata_docs
+  LABELS docs quick
+  TIMEOUT 120)

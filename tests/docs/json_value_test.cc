@@ -125,11 +125,22 @@ TEST(JsonValueTest, LimitsAreEnforced) {
   EXPECT_FALSE(ParseJson(bomb).ok());
   std::string deepest = std::string(200, '[') + std::string(200, ']');
   EXPECT_TRUE(ParseJson(deepest).ok());
-  absl::StatusOr<JsonValue> too_deep =
-      ParseJson("[" + deepest + "]", JsonParseOptions{.max_depth = 1000});
+  // The default is kMaxJsonDepth; larger limits are honoured up to 1024
+  // (documents may nest that deep) and clamped beyond.
+  absl::StatusOr<JsonValue> too_deep = ParseJson("[" + deepest + "]");
   ASSERT_FALSE(too_deep.ok());
   EXPECT_NE(std::string(too_deep.status().message())
                 .find("at byte offset 200: nesting deeper than 200 levels"),
+            std::string::npos)
+      << too_deep.status();
+  EXPECT_TRUE(
+      ParseJson("[" + deepest + "]", JsonParseOptions{.max_depth = 1000}).ok());
+  const std::string d1024 = std::string(1024, '[') + std::string(1024, ']');
+  EXPECT_TRUE(ParseJson(d1024, JsonParseOptions{.max_depth = 1024}).ok());
+  too_deep = ParseJson("[" + d1024 + "]", JsonParseOptions{.max_depth = 5000});
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_NE(std::string(too_deep.status().message())
+                .find("at byte offset 1024: nesting deeper than 1024 levels"),
             std::string::npos)
       << too_deep.status();
 
