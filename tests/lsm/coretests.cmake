@@ -33,3 +33,11 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/crash_child.cc AND
   target_compile_definitions(db_crash_test PRIVATE
     STRATA_CRASH_CHILD="$<TARGET_FILE:crash_child>")
 endif()
+
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/db_block_skip_test.cc)
+  strata_test(db_block_skip_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/db_block_skip_test.cc
+    LIBS strata_lsm
+    LABELS lsm
+    TIMEOUT 300)
+endif()
