@@ -4,6 +4,7 @@
 #ifndef STRATA_DB_H_
 #define STRATA_DB_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,27 @@ class DB {
       const ReadOptions& options, const ScanRange& range = {}) = 0;
 
   [[nodiscard]] virtual std::unique_ptr<const Snapshot> GetSnapshot() = 0;
+
+  // Retention rule: records whose key lies in [begin, end) (empty end = no
+  // upper bound) are dead once ts + retention_ns <= now (the Env clock),
+  // whatever expiry they were written with: every read hides them at once
+  // (snapshots too) and compaction reclaims their space in the background,
+  // dropping whole SSTs unread where it can. retention_ns = 0 removes the
+  // rule of exactly [begin, end). Rules may nest but not partially overlap
+  // (InvalidArgument); for each key the innermost rule applies, even when
+  // it is longer than an enclosing one. Setting a range again replaces its
+  // retention. Rules are kept in memory only: register them again after
+  // each open. Lengthening or removing a rule never resurrects a deleted or
+  // overwritten version, but records it hid that compaction has not yet
+  // reclaimed become visible again. Design: schema/compaction.md.
+  [[nodiscard]] virtual absl::Status SetRetentionRule(std::string_view begin,
+                                                      std::string_view end,
+                                                      int64_t retention_ns) {
+    (void)begin;
+    (void)end;
+    (void)retention_ns;
+    return absl::UnimplementedError("retention rules are not supported");
+  }
 
   // Writes the memtable to an SST and waits until it is durable.
   [[nodiscard]] virtual absl::Status Flush() = 0;

@@ -53,6 +53,12 @@ struct Stats {
   uint64_t files_dropped_ttl = 0;   // whole SSTs deleted unread by TTL
   uint64_t bytes_dropped_ttl = 0;
   uint64_t wal_records_salvaged_away = 0;
+  // Retention rules (DB::SetRetentionRule): records compaction dropped as
+  // dead under a rule (tombstones included), and whole SSTs deleted unread
+  // because every record in them was.
+  uint64_t dropped_retention = 0;
+  uint64_t files_dropped_retention = 0;
+  uint64_t bytes_dropped_retention = 0;
 
   // Current shape (not cumulative).
   uint64_t live_files = 0;

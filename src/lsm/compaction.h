@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lsm/retention_rules.h"
 #include "lsm/sst_output.h"
 #include "lsm/table_cache.h"
 #include "lsm/version.h"
@@ -31,11 +32,18 @@ struct CompactionInputs {
 struct PickerOptions {
   int merge_trigger = 4;
   int64_t now = 0;
+  // Retention rules whose dead data counts as garbage; null = none.
+  const RetentionRules* rules = nullptr;
 };
 
 // Files whose every record expired: deletable without being read.
 FileList PickExpiredFiles(const Version& v, int64_t now,
                           const std::set<int64_t>& busy_windows);
+// Files every record of which is dead under the rules (and safe to delete
+// unread: see schema/compaction.md, "Retention rules").
+FileList PickRetentionDeadFiles(const Version& v, const RetentionRules& rules,
+                                int64_t now,
+                                const std::set<int64_t>& busy_windows);
 // The most useful compaction in a window not in busy_windows, if any.
 std::optional<CompactionInputs> PickCompaction(
     const Version& v, const PickerOptions& options,
@@ -52,6 +60,7 @@ struct CompactionResult {
   uint64_t dropped_shadowed = 0;
   uint64_t dropped_deleted = 0;
   uint64_t dropped_tombstones = 0;
+  uint64_t dropped_retention = 0;  // dead under a retention rule
 };
 
 struct CompactionContext {
@@ -60,6 +69,9 @@ struct CompactionContext {
   std::vector<SequenceNumber> snapshots;
   int64_t now = 0;
   uint64_t target_file_size = 64 << 20;
+  // Retention rules in force at `now`; null = none. Applied only by
+  // bottommost compactions, which see every version of a record.
+  std::shared_ptr<const RetentionRules> rules;
   // Creates a new output SST in the given window (registered as pending).
   std::function<absl::StatusOr<std::unique_ptr<SstOutput>>(int64_t window)>
       new_output;

@@ -1,5 +1,6 @@
 // Merging the input SSTs of one window into new ones, dropping versions no
-// reader can see (rules: schema/compaction.md, "What compaction drops").
+// reader can see (rules: schema/compaction.md, "What compaction drops" and
+// "Retention rules").
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
@@ -13,7 +14,12 @@ namespace {
 class CompactionJob {
  public:
   CompactionJob(const CompactionInputs& in, const CompactionContext& ctx)
-      : in_(in), ctx_(ctx), rd_(kMaxSequenceNumber) {}
+      : in_(in),
+        ctx_(ctx),
+        rd_(kMaxSequenceNumber),
+        apply_rules_(in.bottommost && ctx.rules != nullptr &&
+                     !ctx.rules->empty()),
+        cursor_(ctx.rules.get(), ctx.now) {}
 
   absl::StatusOr<CompactionResult> Run() {
     std::vector<std::unique_ptr<InternalIterator>> children;
@@ -65,6 +71,13 @@ class CompactionJob {
 
   absl::Status EmitRangeTombstones() {
     for (const RangeTombstone& t : rd_.tombstones()) {
+      // Everything it could cover is dead under a rule, and (bottommost)
+      // leaves with this compaction.
+      if (apply_rules_ &&
+          t.t1 <= ctx_.rules->MinFloorOver(t.begin, t.end, ctx_.now)) {
+        result_.dropped_retention++;
+        continue;
+      }
       // At the bottom nothing older remains for a tombstone to hide once
       // the records it covers are gone, unless a snapshot still sees them.
       if (in_.bottommost && NoSnapshotBelow(t.seq)) {
@@ -89,6 +102,13 @@ class CompactionJob {
       group_ts_ = ik.ts;
       have_group_ = true;
       shadow_valid_ = false;
+      // Dead under a retention rule: at the bottom every version of the
+      // record is here, so all of them go together.
+      group_dead_ = apply_rules_ && cursor_.Dead(group_key_, group_ts_);
+    }
+    if (group_dead_) {
+      result_.dropped_retention++;
+      return absl::OkStatus();
     }
     SequenceNumber upper;
     size_t stripe = Stripe(ik.seq, &upper);
@@ -189,6 +209,9 @@ class CompactionJob {
   const CompactionContext& ctx_;
   RangeDelAggregator rd_;
   CompactionResult result_;
+  const bool apply_rules_;
+  RetentionCursor cursor_;
+  bool group_dead_ = false;
   std::vector<std::unique_ptr<SstOutput>> outputs_;
 
   bool have_group_ = false;

@@ -1,9 +1,11 @@
-// Picking compactions per time window: whole-file expiry, garbage-heavy
-// windows, size tiers, closing old windows (schema/compaction.md).
+// Picking compactions per time window: whole-file expiry (by TTL or by
+// retention rule), garbage-heavy windows, size tiers, closing old windows
+// (schema/compaction.md).
 #include <algorithm>
 #include <map>
 
 #include "lsm/compaction.h"
+#include "lsm/dbformat.h"
 
 namespace strata {
 namespace {
@@ -18,6 +20,28 @@ double ExpiredFraction(const FileMeta& f, int64_t now) {
   return (static_cast<double>(now) - static_cast<double>(f.min_expire)) /
          (static_cast<double>(f.max_expire) -
           static_cast<double>(f.min_expire));
+}
+
+// Share of a file's records dead under the retention rules, assuming their
+// timestamps spread evenly over [min_ts, max_ts], with the smallest floor
+// over the file's keys (0 if some of its keys are under no rule).
+double RuleDeadFraction(const FileMeta& f, const RetentionRules* rules,
+                        int64_t now) {
+  if (rules == nullptr || rules->empty() || !f.has_points()) return 0;
+  const Timestamp floor = rules->MinFloorOverClosed(
+      ExtractUserKey(f.smallest), ExtractUserKey(f.largest), now);
+  if (f.max_ts < floor) return 1;
+  if (f.min_ts >= floor) return 0;
+  return (static_cast<double>(floor) - static_cast<double>(f.min_ts)) /
+         (static_cast<double>(f.max_ts) - static_cast<double>(f.min_ts) + 1);
+}
+
+// f and g may hold versions of the same record.
+bool MayShareRecords(const FileMeta& f, const FileMeta& g) {
+  return f.has_points() && g.has_points() && f.min_ts <= g.max_ts &&
+         g.min_ts <= f.max_ts &&
+         ExtractUserKey(f.smallest) <= ExtractUserKey(g.largest) &&
+         ExtractUserKey(g.smallest) <= ExtractUserKey(f.largest);
 }
 
 double TombstoneFraction(const FileMeta& f) {
@@ -50,6 +74,48 @@ FileList PickExpiredFiles(const Version& v, int64_t now,
     for (const auto& f : files) {
       // Tombstones never expire, so such a file holds none.
       if (f->max_expire <= now) out.push_back(f);
+    }
+  }
+  return out;
+}
+
+FileList PickRetentionDeadFiles(const Version& v, const RetentionRules& rules,
+                                int64_t now, const std::set<int64_t>& busy) {
+  FileList out;
+  if (rules.empty()) return out;
+  for (const auto& [w, files] : v.windows()) {
+    if (busy.count(w)) continue;
+    std::vector<bool> dead(files.size(), false);
+    bool any = false;
+    for (size_t i = 0; i < files.size(); i++) {
+      const FileMeta& f = *files[i];
+      // Range tombstones may reach keys outside the file's point keys.
+      dead[i] =
+          f.has_points() && f.num_range_deletes == 0 &&
+          f.max_ts < rules.MinFloorOverClosed(ExtractUserKey(f.smallest),
+                                              ExtractUserKey(f.largest), now);
+      any = any || dead[i];
+    }
+    if (!any) continue;
+    // A dead file goes only with every kept file that may hold an older
+    // version of one of its records: dropping the newer version alone would
+    // let the older one resurface if the rule were later lengthened.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = 0; i < files.size(); i++) {
+        if (!dead[i]) continue;
+        for (size_t j = 0; j < files.size(); j++) {
+          if (dead[j] || files[j]->min_seq >= files[i]->max_seq) continue;
+          if (MayShareRecords(*files[i], *files[j])) {
+            dead[i] = false;
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    for (size_t i = 0; i < files.size(); i++) {
+      if (dead[i]) out.push_back(files[i]);
     }
   }
   return out;
@@ -102,7 +168,8 @@ std::optional<CompactionInputs> PickCompaction(const Version& v,
     if (busy.count(w)) continue;
     const bool one_run = Units(files).size() == 1 && files.front()->level > 0;
     for (const auto& f : files) {
-      bool expired = ExpiredFraction(*f, o.now) > 0.5;
+      bool expired = std::max(ExpiredFraction(*f, o.now),
+                              RuleDeadFraction(*f, o.rules, o.now)) > 0.5;
       bool tombs = !one_run && TombstoneFraction(*f) > 0.5;
       if (expired || tombs) {
         return WholeWindow(v, w, CompactionReason::kGarbage);

@@ -12,6 +12,7 @@ add_library(strata_lsm STATIC
   ${CMAKE_CURRENT_LIST_DIR}/filename.cc
   ${CMAKE_CURRENT_LIST_DIR}/merging_iterator.cc
   ${CMAKE_CURRENT_LIST_DIR}/range_del.cc
+  ${CMAKE_CURRENT_LIST_DIR}/retention_rules.cc
   ${CMAKE_CURRENT_LIST_DIR}/sst_output.cc
   ${CMAKE_CURRENT_LIST_DIR}/stats.cc
   ${CMAKE_CURRENT_LIST_DIR}/table_cache.cc

@@ -1,5 +1,6 @@
-// Background compaction and retention for DBImpl: whole-file TTL drops,
-// picked compactions, manual CompactRange, and waiting for quiescence.
+// Background compaction and retention for DBImpl: retention rules,
+// whole-file drops (TTL or rule), picked compactions, manual CompactRange,
+// and waiting for quiescence.
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
@@ -21,13 +22,37 @@ absl::Status DBImpl::Install(VersionEdit* edit) {
   return absl::OkStatus();
 }
 
+absl::Status DBImpl::SetRetentionRule(std::string_view begin,
+                                      std::string_view end,
+                                      int64_t retention_ns) {
+  MutexLock l(&mu_);
+  auto next = RetentionRules::With(rules_.get(), begin, end, retention_ns);
+  if (!next.ok()) return next.status();
+  rules_ = std::move(*next);
+  // Time or a shorter retention may have made data dead: let the
+  // background threads look now rather than at their next idle tick.
+  work_cv_.SignalAll();
+  return absl::OkStatus();
+}
+
+FileList DBImpl::PickDroppableFiles(const Version& v, int64_t now,
+                                    bool* by_rule) {
+  *by_rule = false;
+  FileList files = PickExpiredFiles(v, now, compacting_windows_);
+  if (!files.empty()) return files;
+  *by_rule = true;
+  return PickRetentionDeadFiles(v, *rules_, now, compacting_windows_);
+}
+
 bool DBImpl::HasCompactionWork() {
   auto v = versions_->current();
   const int64_t now = env_->NowNanos();
-  if (!PickExpiredFiles(*v, now, compacting_windows_).empty()) return true;
+  bool by_rule;
+  if (!PickDroppableFiles(*v, now, &by_rule).empty()) return true;
   PickerOptions po;
   po.merge_trigger = options_.window_merge_trigger;
   po.now = now;
+  po.rules = rules_.get();
   return PickCompaction(*v, po, compacting_windows_).has_value();
 }
 
@@ -36,15 +61,17 @@ bool DBImpl::MaybeCompact() {
   // disk, including the ones this work is about to make obsolete.
   auto v = versions_->current();
   const int64_t now = env_->NowNanos();
-  FileList expired = PickExpiredFiles(*v, now, compacting_windows_);
+  bool by_rule;
+  FileList expired = PickDroppableFiles(*v, now, &by_rule);
   PickerOptions po;
   po.merge_trigger = options_.window_merge_trigger;
   po.now = now;
+  po.rules = rules_.get();
   std::optional<CompactionInputs> picked;
   if (expired.empty()) picked = PickCompaction(*v, po, compacting_windows_);
   v.reset();
   if (!expired.empty()) {
-    absl::Status s = DropExpiredFiles(expired);
+    absl::Status s = DropExpiredFiles(expired, by_rule);
     if (!s.ok()) RecordBackgroundError(Annotate(s, "dropping expired SSTs"));
     return true;
   }
@@ -54,7 +81,7 @@ bool DBImpl::MaybeCompact() {
   return true;
 }
 
-absl::Status DBImpl::DropExpiredFiles(const FileList& files) {
+absl::Status DBImpl::DropExpiredFiles(const FileList& files, bool by_rule) {
   VersionEdit edit;
   uint64_t bytes = 0;
   std::set<int64_t> windows;
@@ -69,8 +96,10 @@ absl::Status DBImpl::DropExpiredFiles(const FileList& files) {
   mu_.Unlock();
   absl::Status s = Install(&edit);
   if (s.ok()) {
-    files_dropped_ttl_.fetch_add(files.size(), std::memory_order_relaxed);
-    bytes_dropped_ttl_.fetch_add(bytes, std::memory_order_relaxed);
+    auto& nfiles = by_rule ? files_dropped_retention_ : files_dropped_ttl_;
+    auto& nbytes = by_rule ? bytes_dropped_retention_ : bytes_dropped_ttl_;
+    nfiles.fetch_add(files.size(), std::memory_order_relaxed);
+    nbytes.fetch_add(bytes, std::memory_order_relaxed);
     // Before the windows stop being busy, so that waiting for background
     // work also waits for the disk space to come back.
     DeleteObsoleteFiles(/*at_open=*/false);
@@ -88,6 +117,7 @@ absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
   ctx.snapshots.assign(snapshots_.begin(), snapshots_.end());
   ctx.now = env_->NowNanos();
   ctx.target_file_size = options_.target_file_size;
+  ctx.rules = rules_;
   ctx.new_output = [this](int64_t window) { return NewOutput(window, 1); };
   ctx.finish_outputs = [this](std::vector<std::unique_ptr<SstOutput>>* outs,
                               absl::Status s, std::vector<FileMeta>* metas) {
@@ -120,6 +150,8 @@ absl::Status DBImpl::RunAndInstall(const CompactionInputs& inputs) {
     dropped_deleted_.fetch_add(r->dropped_deleted, std::memory_order_relaxed);
     dropped_tombstones_.fetch_add(r->dropped_tombstones,
                                   std::memory_order_relaxed);
+    dropped_retention_.fetch_add(r->dropped_retention,
+                                 std::memory_order_relaxed);
   }
   mu_.Lock();
   if (r.ok()) {
@@ -141,12 +173,13 @@ absl::Status DBImpl::CompactRange(std::string_view begin,
   absl::Status s = Flush();
   if (!s.ok()) return s;
   MutexLock l(&mu_);
-  // Expired files go first: they need no rewrite.
+  // Expired and rule-dead files go first: they need no rewrite.
   while (bg_error_.ok()) {
-    FileList expired = PickExpiredFiles(*versions_->current(), env_->NowNanos(),
-                                        compacting_windows_);
+    bool by_rule;
+    FileList expired =
+        PickDroppableFiles(*versions_->current(), env_->NowNanos(), &by_rule);
     if (expired.empty()) break;
-    s = DropExpiredFiles(expired);
+    s = DropExpiredFiles(expired, by_rule);
     if (!s.ok()) RecordBackgroundError(s);
   }
   std::vector<int64_t> windows;

@@ -61,6 +61,8 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
 
   View view = GetView(options);
   const int64_t now = env_->NowNanos();
+  // Dead under a retention rule: every version is hidden, so nothing to read.
+  if (ts < view.rules->FloorForKey(key, now)) return not_found();
   const std::string target = SeekKey(key, ts, view.seq);
   std::vector<Candidate> versions;
   SequenceNumber tomb = 0;

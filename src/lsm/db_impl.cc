@@ -388,6 +388,9 @@ Stats DBImpl::GetStats() {
   st.dropped_tombstones = ld(dropped_tombstones_);
   st.files_dropped_ttl = ld(files_dropped_ttl_);
   st.bytes_dropped_ttl = ld(bytes_dropped_ttl_);
+  st.dropped_retention = ld(dropped_retention_);
+  st.files_dropped_retention = ld(files_dropped_retention_);
+  st.bytes_dropped_retention = ld(bytes_dropped_retention_);
   auto v = versions_->current();
   st.live_files = v->NumFiles();
   st.live_bytes = v->TotalBytes();

@@ -26,6 +26,7 @@
 #include "lsm/log_writer.h"
 #include "lsm/memtable.h"
 #include "lsm/read_stats.h"
+#include "lsm/retention_rules.h"
 #include "lsm/sst_output.h"
 #include "lsm/table_cache.h"
 #include "lsm/version.h"
@@ -52,6 +53,8 @@ class DBImpl final : public DB {
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options,
                                         const ScanRange& range) override;
   std::unique_ptr<const Snapshot> GetSnapshot() override;
+  absl::Status SetRetentionRule(std::string_view begin, std::string_view end,
+                                int64_t retention_ns) override;
   absl::Status Flush() override;
   absl::Status CompactRange(std::string_view begin,
                             std::string_view end) override;
@@ -73,6 +76,7 @@ class DBImpl final : public DB {
     std::vector<std::shared_ptr<MemTable>> imms;  // newest first
     std::shared_ptr<const Version> version;
     SequenceNumber seq = 0;
+    std::shared_ptr<const RetentionRules> rules;  // never null
   };
 
   // Open.
@@ -94,7 +98,13 @@ class DBImpl final : public DB {
   // Runs one unit of compaction work if there is any; false if none.
   bool MaybeCompact() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool HasCompactionWork() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status DropExpiredFiles(const FileList& files)
+  // Deletes files unread: expired by TTL, or (by_rule) dead under the
+  // retention rules. Counted in the matching stats.
+  absl::Status DropExpiredFiles(const FileList& files, bool by_rule = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Files droppable whole now: TTL-expired first; else rule-dead, with
+  // *by_rule set.
+  FileList PickDroppableFiles(const Version& v, int64_t now, bool* by_rule)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RunAndInstall(const CompactionInputs& inputs)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -152,6 +162,9 @@ class DBImpl final : public DB {
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   bool flush_running_ ABSL_GUARDED_BY(mu_) = false;
   std::set<int64_t> compacting_windows_ ABSL_GUARDED_BY(mu_);
+  // Retention rules (SetRetentionRule); replaced whole, never null.
+  std::shared_ptr<const RetentionRules> rules_ ABSL_GUARDED_BY(mu_) =
+      std::make_shared<RetentionRules>();
   // Largest file count of any window in the current version (for stalls).
   std::atomic<uint64_t> max_window_files_{0};
   std::vector<std::thread> threads_;
@@ -165,7 +178,9 @@ class DBImpl final : public DB {
       slowdown_micros_{0}, flushes_{0}, flush_bytes_{0}, salvaged_{0},
       compactions_{0}, compaction_read_{0}, compaction_written_{0},
       dropped_expired_{0}, dropped_shadowed_{0}, dropped_deleted_{0},
-      dropped_tombstones_{0}, files_dropped_ttl_{0}, bytes_dropped_ttl_{0};
+      dropped_tombstones_{0}, files_dropped_ttl_{0}, bytes_dropped_ttl_{0},
+      dropped_retention_{0}, files_dropped_retention_{0},
+      bytes_dropped_retention_{0};
 };
 
 }  // namespace strata

@@ -1,6 +1,7 @@
 // The read path: taking a consistent view, choosing the sources a scan
 // needs (skipping windows, files and blocks outside its time range or fully
-// expired), and the point reads built on the iterator.
+// expired, or dead under a retention rule), and the point reads built on
+// the iterator.
 #include <algorithm>
 
 #include "absl/strings/escaping.h"
@@ -36,6 +37,7 @@ DBImpl::View DBImpl::GetView(const ReadOptions& options) {
     v.imms.push_back(it->mem);
   }
   v.version = versions_->current();
+  v.rules = rules_;
   v.seq = options.snapshot != nullptr
               ? options.snapshot->sequence()
               : visible_seq_.load(std::memory_order_acquire);
@@ -49,8 +51,19 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(const ReadOptions& options,
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
-    View view, const ReadOptions& options, const ScanRange& range) {
+    View view, const ReadOptions& options, const ScanRange& in_range) {
   const int64_t now = env_->NowNanos();
+  // Retention rules: records below the smallest floor over the key range
+  // are dead, so the scan starts there (and skips files, blocks and old
+  // timestamps by time). Where floors differ inside the range, a per-record
+  // filter hides the rest.
+  ScanRange range = in_range;
+  bool uniform_floor = true;
+  if (!view.rules->empty()) {
+    range.t0 = std::max(
+        range.t0,
+        view.rules->MinFloorOver(range.begin, range.end, now, &uniform_floor));
+  }
   const int64_t width = versions_->time_window_ns();
   const bool single_key = IsSingleKey(range);
   auto rd = std::make_unique<RangeDelAggregator>(view.seq);
@@ -97,6 +110,14 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
           ReadStats::Bump(read_stats_.files_skipped_time);
           continue;
         }
+        if (!uniform_floor &&
+            f->max_ts < view.rules->MinFloorOverClosed(
+                            ExtractUserKey(f->smallest),
+                            ExtractUserKey(f->largest), now)) {
+          // Every record in it is dead under a retention rule.
+          ReadStats::Bump(read_stats_.files_skipped_time);
+          continue;
+        }
         if (f->max_expire <= now) {
           // Holds no tombstone (those never expire): nothing to see.
           ReadStats::Bump(read_stats_.files_skipped_expired);
@@ -121,6 +142,10 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
 
   DBIterArgs args;
   args.internal = NewMergingIterator(std::move(children));
+  if (!uniform_floor) {
+    args.internal =
+        NewRetentionFilterIterator(std::move(args.internal), view.rules, now);
+  }
   if (!rd->empty()) args.range_dels = std::move(rd);
   args.read_seq = view.seq;
   args.now = now;

@@ -79,6 +79,15 @@ std::string ToPrometheusText(const Stats& s) {
          s.files_dropped_ttl);
   Metric(&out, "bytes_dropped_ttl_total", c, "Bytes of those SSTs.",
          s.bytes_dropped_ttl);
+  Metric(&out, "records_dropped_retention_total", c,
+         "Records compaction dropped as dead under a retention rule.",
+         s.dropped_retention);
+  Metric(&out, "files_dropped_retention_total", c,
+         "SSTs deleted whole, unread, because a retention rule made all "
+         "their data dead.",
+         s.files_dropped_retention);
+  Metric(&out, "bytes_dropped_retention_total", c, "Bytes of those SSTs.",
+         s.bytes_dropped_retention);
   Metric(&out, "live_files", g, "Live SSTs.", s.live_files);
   Metric(&out, "live_bytes", g, "Bytes in live SSTs.", s.live_bytes);
   Metric(&out, "memtable_bytes", g, "Bytes in memtables.", s.memtable_bytes);

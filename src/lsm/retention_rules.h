@@ -1,0 +1,108 @@
+// Retention rules: key ranges whose records are dead once
+// ts + retention <= now, whatever expiry they were written with. The rule
+// set is immutable (readers and compactions share a snapshot of it); a
+// change builds a new one. Design: schema/compaction.md, "Retention rules".
+// Pure logic over keys and times: no I/O, no DB state.
+#ifndef STRATA_LSM_RETENTION_RULES_H_
+#define STRATA_LSM_RETENTION_RULES_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lsm/internal_iterator.h"
+#include "strata/types.h"
+
+namespace strata {
+
+struct RetentionRule {
+  std::string begin;
+  std::string end;  // empty = unbounded
+  int64_t retention_ns = 0;
+};
+
+// The first timestamp a rule of this retention keeps at time now:
+// now - retention + 1, saturated to the int64 range.
+Timestamp RetentionFloor(int64_t now, int64_t retention_ns);
+
+class RetentionRules {
+ public:
+  // The empty set.
+  RetentionRules() = default;
+
+  // A copy of base (null = empty) with the rule for exactly [begin, end)
+  // set to retention_ns (0 removes it). InvalidArgument for a negative
+  // retention, an empty range, or a range partially overlapping another
+  // rule (nesting is fine).
+  static absl::StatusOr<std::shared_ptr<const RetentionRules>> With(
+      const RetentionRules* base, std::string_view begin, std::string_view end,
+      int64_t retention_ns);
+
+  bool empty() const { return rules_.empty(); }
+  const std::vector<RetentionRule>& rules() const { return rules_; }
+
+  // Records of key with ts < the result are dead; kMinTimestamp if no rule
+  // covers key.
+  Timestamp FloorForKey(std::string_view key, int64_t now) const;
+  // The smallest floor over every key in [begin, end) (empty end =
+  // unbounded): kMinTimestamp unless rules cover the whole range. *uniform
+  // (if given) tells whether every key of the range has that same floor.
+  Timestamp MinFloorOver(std::string_view begin, std::string_view end,
+                         int64_t now, bool* uniform = nullptr) const;
+  // The same over the closed range [first, last] (an SST's user keys).
+  Timestamp MinFloorOverClosed(std::string_view first, std::string_view last,
+                               int64_t now) const;
+
+ private:
+  // A maximal key range with one innermost rule. Disjoint, sorted.
+  struct Segment {
+    std::string begin;
+    std::string end;  // empty = unbounded
+    int64_t retention_ns;
+  };
+  friend class RetentionCursor;
+
+  void BuildSegments();
+  // Largest retention over the segments in [begin, end) (or [begin, last]
+  // when closed); -1 if some key in the range is under no rule.
+  int64_t MaxRetentionOver(std::string_view begin, std::string_view end,
+                           bool closed, bool* uniform) const;
+  // Index of the segment holding key, or -1.
+  int SegmentFor(std::string_view key) const;
+
+  std::vector<RetentionRule> rules_;  // sorted by (begin, end)
+  std::vector<Segment> segments_;
+};
+
+// Per-record floors for a stream of keys in mostly ascending order: caches
+// the key interval of the last answer, so a run of keys under one rule (or
+// one gap) costs a comparison or two each.
+class RetentionCursor {
+ public:
+  RetentionCursor(const RetentionRules* rules, int64_t now)
+      : rules_(rules), now_(now) {}
+  Timestamp Floor(std::string_view key);
+  bool Dead(std::string_view key, Timestamp ts) { return ts < Floor(key); }
+
+ private:
+  const RetentionRules* rules_;
+  const int64_t now_;
+  bool cached_ = false;
+  // The cached interval [lo, hi) (hi empty = unbounded) and its floor.
+  std::string lo_, hi_;
+  Timestamp floor_ = kMinTimestamp;
+};
+
+// Hides every entry of `input` whose (user key, ts) is dead under rules at
+// now. All versions of a record share its key and ts, so whole records
+// vanish and the visibility of the others is unchanged.
+std::unique_ptr<InternalIterator> NewRetentionFilterIterator(
+    std::unique_ptr<InternalIterator> input,
+    std::shared_ptr<const RetentionRules> rules, int64_t now);
+
+}  // namespace strata
+
+#endif  // STRATA_LSM_RETENTION_RULES_H_
