@@ -241,6 +241,41 @@ TEST(TimeRangeApiTest, Helpers) {
             "[2000-01-01T00:00:00Z, +inf]");
 }
 
+// TimeOrPolicy::kIntersect: InfluxDB 1.x's SELECT rule, found by
+// tests/compat/influxdb_compat.sh against InfluxDB 1.6 (which returns rows
+// or nothing for these, never an error).
+class TimeRangeOrIntersectTest : public ::testing::TestWithParam<RangeCase> {};
+
+TEST_P(TimeRangeOrIntersectTest, IntersectsAcrossOr) {
+  const RangeCase& c = GetParam();
+  absl::StatusOr<Expr::Ptr> where = ParseExpr(c.where);
+  ASSERT_TRUE(where.ok()) << where.status();
+  Expr::Ptr rest;
+  absl::StatusOr<TimeRange> r =
+      ExtractTimeRange(where->get(), kNow, &rest, TimeOrPolicy::kIntersect);
+  ASSERT_TRUE(r.ok()) << c.where << ": " << r.status();
+  EXPECT_EQ(r->min, c.min) << c.where << " min " << FormatRfc3339Nano(r->min);
+  EXPECT_EQ(r->max, c.max) << c.where << " max " << FormatRfc3339Nano(r->max);
+  EXPECT_EQ(rest ? rest->ToString() : "", c.remaining) << c.where;
+  // The default policy still rejects the same condition.
+  EXPECT_FALSE(ExtractTimeRange(where->get(), kNow, &rest).ok()) << c.where;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Or, TimeRangeOrIntersectTest,
+    ::testing::Values(
+        // Two time bounds under OR are intersected: an empty range here.
+        RangeCase{"time > 100 OR time < 50", 101, 49, ""},
+        RangeCase{"time >= 10 OR time <= 20", 10, 20, ""},
+        // A time-only side disappears; the other side stays the condition.
+        RangeCase{"host = 'a' OR time > 5", 6, kMax64, "host = 'a'"},
+        RangeCase{"region = 'w' OR host = 'a' AND time >= 5 AND time < 9", 5, 8,
+                  "region = 'w' OR host = 'a'"},
+        RangeCase{"(time < 1 OR host = 'x') AND time >= 3", 3, 0,
+                  "(host = 'x')"},
+        RangeCase{"(host = 'a' AND time > 5) OR (host = 'b' AND time < 9)", 6,
+                  8, "(host = 'a') OR (host = 'b')"}));
+
 TEST(TimeRangeApiTest, FromDeleteStatement) {
   auto stmt = ParseStatement(
       "DELETE FROM cpu WHERE host = 'a' AND time < '2020-01-01T00:00:00Z'");

@@ -264,10 +264,11 @@ struct Split {
   bool has_time = false;
 };
 
-absl::StatusOr<Split> SplitCondition(const Expr& e, int64_t now) {
+absl::StatusOr<Split> SplitCondition(const Expr& e, int64_t now,
+                                     TimeOrPolicy or_policy) {
   Split out;
   if (const auto* paren = e.As<ParenExpr>()) {
-    absl::StatusOr<Split> inner = SplitCondition(*paren->expr, now);
+    absl::StatusOr<Split> inner = SplitCondition(*paren->expr, now, or_policy);
     if (!inner.ok()) return inner;
     out = *std::move(inner);
     if (out.rest != nullptr) {
@@ -285,14 +286,16 @@ absl::StatusOr<Split> SplitCondition(const Expr& e, int64_t now) {
                                           PrintableForMessage(e.ToString())));
   }
   if (bin->op == BinaryOp::kAnd || bin->op == BinaryOp::kOr) {
-    absl::StatusOr<Split> l = SplitCondition(*bin->lhs, now);
+    absl::StatusOr<Split> l = SplitCondition(*bin->lhs, now, or_policy);
     if (!l.ok()) return l;
-    absl::StatusOr<Split> r = SplitCondition(*bin->rhs, now);
+    absl::StatusOr<Split> r = SplitCondition(*bin->rhs, now, or_policy);
     if (!r.ok()) return r;
     out.has_time = l->has_time || r->has_time;
-    if (bin->op == BinaryOp::kOr && out.has_time) {
+    if (bin->op == BinaryOp::kOr && out.has_time &&
+        or_policy == TimeOrPolicy::kReject) {
       return ErrorAt(bin->pos, "cannot use OR with time conditions");
     }
+    // kIntersect: both sides' ranges, even under OR (InfluxDB's rule).
     out.range = l->range;
     out.range.Intersect(r->range);
     if (l->rest == nullptr) {
@@ -337,10 +340,11 @@ std::string TimeRange::ToString() const {
 }
 
 absl::StatusOr<TimeRange> ExtractTimeRange(const Expr* where, int64_t now_ns,
-                                           Expr::Ptr* remaining_condition) {
+                                           Expr::Ptr* remaining_condition,
+                                           TimeOrPolicy or_policy) {
   if (remaining_condition != nullptr) remaining_condition->reset();
   if (where == nullptr) return TimeRange();
-  absl::StatusOr<Split> split = SplitCondition(*where, now_ns);
+  absl::StatusOr<Split> split = SplitCondition(*where, now_ns, or_policy);
   if (!split.ok()) return split.status();
   if (remaining_condition != nullptr)
     *remaining_condition = std::move(split->rest);

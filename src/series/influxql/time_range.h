@@ -45,13 +45,29 @@ struct TimeRange {
 // the time comparisons removed (nullptr if nothing is left); parentheses
 // around what is left are kept.
 //
+// OR with a time comparison on either side: see TimeOrPolicy.
+//
 // Errors (InvalidArgument, naming line and char), as InfluxDB:
-//   "cannot use OR with time conditions"
+//   "cannot use OR with time conditions"      (TimeOrPolicy::kReject)
 //   "invalid time comparison operator: !="   (also =~, !~)
 //   "invalid operation: time and 'today' are not compatible"
 //   "invalid condition expression: value"     (a bare operand as condition)
-absl::StatusOr<TimeRange> ExtractTimeRange(const Expr* where, int64_t now_ns,
-                                           Expr::Ptr* remaining_condition);
+enum class TimeOrPolicy {
+  // An error: the statement cannot say what it means (for DELETE, where
+  // guessing would remove the wrong points).
+  kReject,
+  // InfluxDB 1.x's SELECT (and DELETE): time comparisons are intersected
+  // into the range wherever they are, OR included, and dropped from the
+  // condition, so `time > a OR time < b` selects [a+1, b-1] and `host = 'x'
+  // OR time > a` is `host = 'x'` over (a, +inf]. InfluxDB tried to make this
+  // an error in 1.4 and reverted it (influxdb#8712, #8771); clients such as
+  // Grafana depend on it.
+  kIntersect,
+};
+
+absl::StatusOr<TimeRange> ExtractTimeRange(
+    const Expr* where, int64_t now_ns, Expr::Ptr* remaining_condition,
+    TimeOrPolicy or_policy = TimeOrPolicy::kReject);
 
 }  // namespace strata::influxql
 
