@@ -165,7 +165,10 @@ class DocumentStore {
 };
 
 // Used by one thread at a time. Reads see the snapshot taken by Begin plus
-// the transaction's own writes; Find does not detect phantoms.
+// the transaction's own writes. A transaction that wrote and ran a Find
+// aborts at Commit if another commit since Begin inserted, deleted or
+// changed a document matching that Find's filter and window (phantoms),
+// whether or not its cursor reached that document.
 class DocTransaction {
  public:
   virtual ~DocTransaction() = default;
@@ -179,8 +182,9 @@ class DocTransaction {
                                             std::string_view key_json) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<DocCursor>> Find(
       std::string_view collection, const FindRequest& request) = 0;
-  // Aborted if another commit wrote a key this one read or wrote since it
-  // began; then nothing of it is applied.
+  // Aborted if another commit wrote a key this one read or wrote, or a
+  // document one of its Finds matches (at Begin or now), since it began;
+  // then nothing of it is applied.
   [[nodiscard]] virtual absl::Status Commit(bool sync = false) = 0;
   virtual void Rollback() = 0;
 };

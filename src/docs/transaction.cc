@@ -36,6 +36,37 @@ class RecordingSource final : public DocSource {
   std::shared_ptr<absl::flat_hash_set<std::string>> reads_;
 };
 
+// Calls fn(key) for the document key of every document of info matching
+// the predicate at snapshot, reading only what the predicate's plan reads.
+template <typename Fn>
+absl::Status ForEachMatch(DB* db, std::shared_ptr<const CollectionInfo> info,
+                          std::shared_ptr<const Snapshot> snapshot,
+                          const Filter& filter, bool match_all, Timestamp t0,
+                          Timestamp t1, Fn fn) {
+  FindQuery q;
+  q.filter = filter;
+  q.match_all = match_all;
+  q.t0 = t0;
+  q.t1 = t1;
+  q.windowed = t0 != kMinTimestamp || t1 != kMaxTimestamp;
+  PlanInputs in;
+  in.db = db;
+  in.plan = ChoosePlan(*info, q);
+  in.info = info;
+  in.snapshot = std::move(snapshot);
+  in.filter = q.filter;
+  in.match_all = match_all;
+  in.stats = std::make_shared<ExecStats>();
+  in.count_only = true;  // keys suffice
+  std::unique_ptr<DocSource> source = NewPlanSource(std::move(in));
+  std::string key;
+  while (source->Next()) {
+    key.assign(info->doc_prefix).append(source->pk());
+    if (auto st = fn(key); !st.ok()) return st;
+  }
+  return source->status();
+}
+
 }  // namespace
 
 std::unique_ptr<DocTransaction> DocStoreImpl::Begin() {
@@ -187,6 +218,14 @@ absl::StatusOr<std::unique_ptr<DocCursor>> DocTxnImpl::Find(
   if (!info.ok()) return info.status();
   absl::StatusOr<FindQuery> q = ParseFindQuery(**info, request);
   if (!q.ok()) return q.status();
+  // Keep the predicate for the phantom check (once per distinct one).
+  if (query_ids_
+          .insert(absl::StrFormat("%s|%s|%d|%d", collection, request.filter,
+                                  q->t0, q->t1))
+          .second) {
+    queries_.push_back(ReadQuery{std::string(collection), q->filter,
+                                 q->match_all, q->t0, q->t1});
+  }
   const std::string& prefix = (*info)->doc_prefix;
   // Own writes replace what the snapshot holds for their keys.
   auto exclude = std::make_shared<absl::flat_hash_set<std::string>>();
@@ -226,12 +265,28 @@ absl::Status DocTxnImpl::Commit(bool sync) {
     Finish();
     return absl::OkStatus();
   }
-  absl::Status result;
+  // What the Finds matched at the snapshot; read before taking the lock.
+  absl::flat_hash_set<std::string> matched;
+  absl::Status result = SnapshotQueryKeys(&matched);
+  if (!result.ok()) {
+    Rollback();
+    return result;
+  }
   {
     DocsLock wl(store_->write_mu());
     std::vector<std::string> keys(read_set_->begin(), read_set_->end());
     for (const auto& [key, own] : own_) keys.push_back(key);
     result = store_->CheckConflicts(keys, start_);
+    if (result.ok()) {
+      keys.assign(matched.begin(), matched.end());
+      result = store_->CheckConflicts(keys, start_);
+      if (!result.ok()) {
+        result = absl::AbortedError(absl::StrFormat(
+            "%s (it matched a Find of this transaction at its snapshot)",
+            result.message()));
+      }
+    }
+    if (result.ok()) result = CheckCurrentQueries();
     BatchWriter w(store_);
     for (size_t i = 0; result.ok() && i < ops_.size(); ++i) {
       const Op& op = ops_[i];
@@ -259,6 +314,59 @@ absl::Status DocTxnImpl::Commit(bool sync) {
   }
   Rollback();  // ends the transaction either way
   return result;
+}
+
+absl::Status DocTxnImpl::SnapshotQueryKeys(
+    absl::flat_hash_set<std::string>* keys) {
+  for (const ReadQuery& rq : queries_) {
+    std::shared_ptr<const CollectionInfo> info;
+    for (const auto& i : infos_) {
+      if (i->spec.name == rq.collection) info = i;
+    }
+    if (info == nullptr) continue;  // Find already failed with NotFound
+    absl::Status st =
+        ForEachMatch(store_->db(), info, snapshot_, rq.filter, rq.match_all,
+                     rq.t0, rq.t1, [&](const std::string& key) {
+                       keys->insert(key);
+                       return absl::OkStatus();
+                     });
+    if (!st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DocTxnImpl::CheckCurrentQueries() {
+  if (queries_.empty()) return absl::OkStatus();
+  // Commits hold the writer lock, so this snapshot is the state the
+  // commit will apply to.
+  std::shared_ptr<const Snapshot> now = store_->db()->GetSnapshot();
+  // Keys are checked in bounded groups so memory does not grow with the
+  // result.
+  constexpr size_t kGroup = 1024;
+  std::vector<std::string> group;
+  auto check = [&]() -> absl::Status {
+    absl::Status st = store_->CheckConflicts(group, start_);
+    group.clear();
+    if (st.ok()) return st;
+    return absl::AbortedError(absl::StrFormat(
+        "%s (it matches a Find of this transaction now)", st.message()));
+  };
+  for (const ReadQuery& rq : queries_) {
+    absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
+        store_->catalog().Get(rq.collection);
+    // A dropped collection was written after Begin: its definition key,
+    // in the read set since the Find, has already aborted the commit.
+    if (!info.ok()) continue;
+    absl::Status st = ForEachMatch(
+        store_->db(), *info, now, rq.filter, rq.match_all, rq.t0, rq.t1,
+        [&](const std::string& key) {
+          group.push_back(key);
+          return group.size() < kGroup ? absl::OkStatus() : check();
+        });
+    if (!st.ok()) return st;
+    if (auto c = check(); !c.ok()) return c;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace strata::docs

@@ -9,9 +9,21 @@
 // write set was committed through the store after Begin (so write skew
 // over keys is detected), then applies every write, with index
 // maintenance and unique checks against the current state, as one batch.
-// Not detected: phantoms (documents inserted by others that a Find would
-// now match) and writes to the DB that bypass the store. A transaction is
-// used by one thread; its cursors must not outlive it.
+//
+// Phantoms: each Find's predicate (filter and time window; not sort,
+// skip, limit or projection) is kept. A committing transaction with
+// writes re-runs each predicate twice: at its snapshot (before taking the
+// lock) and at the current state (under the lock, so no commit can slip
+// in between). A document key in either result that another commit wrote
+// after Begin aborts the commit: that covers documents inserted into,
+// deleted from, updated into and updated out of the Find's result, even
+// ones the caller never read from the cursor (conservative). Writes to
+// documents that match neither time do not conflict. Cost: two reads of
+// the Find's plan per Find at commit; the current-state one holds the
+// writer lock. Read-only transactions commit without checks (their reads
+// are one snapshot). Not detected: writes to the DB that bypass the
+// store. A transaction is used by one thread; its cursors must not
+// outlive it.
 #ifndef STRATA_DOCS_TRANSACTION_H_
 #define STRATA_DOCS_TRANSACTION_H_
 
@@ -23,6 +35,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "docs/doc_store.h"
+#include "docs/filter.h"
 #include "strata/docs.h"
 
 namespace strata::docs {
@@ -53,6 +66,14 @@ class DocTxnImpl final : public DocTransaction {
     bool insert = false;
     std::string json;
   };
+  // A Find's predicate, re-run at commit to detect phantoms.
+  struct ReadQuery {
+    std::string collection;
+    Filter filter;
+    bool match_all = true;
+    Timestamp t0 = kMinTimestamp;
+    Timestamp t1 = kMaxTimestamp;
+  };
   // The transaction's view of one document key.
   struct Own {
     bool exists = false;
@@ -68,6 +89,11 @@ class DocTxnImpl final : public DocTransaction {
   absl::StatusOr<std::string> Write(std::string_view collection,
                                     std::string_view json, bool insert);
   void Finish();
+  // Document keys the kept Find predicates match at the snapshot.
+  absl::Status SnapshotQueryKeys(absl::flat_hash_set<std::string>* keys);
+  // Aborted if a document the predicates match now was written by another
+  // commit since Begin. REQUIRES the store's writer lock.
+  absl::Status CheckCurrentQueries();
 
   DocStoreImpl* const store_;
   std::shared_ptr<const Snapshot> snapshot_;
@@ -79,6 +105,8 @@ class DocTxnImpl final : public DocTransaction {
   absl::flat_hash_map<std::string, Own> own_;  // by document key
   // Shared with Find cursors, which add the documents they yield.
   std::shared_ptr<absl::flat_hash_set<std::string>> read_set_;
+  std::vector<ReadQuery> queries_;
+  absl::flat_hash_set<std::string> query_ids_;  // collection|filter|window
 };
 
 }  // namespace strata::docs

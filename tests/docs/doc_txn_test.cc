@@ -1,7 +1,9 @@
 // Transactions: snapshot reads, own writes, optimistic conflicts on the
-// read and write sets (lost updates and write skew), all-or-nothing
-// commits with index maintenance, and concurrent read-modify-write
-// counters that must end with exact totals.
+// read and write sets (lost updates and write skew), phantoms (documents
+// entering or leaving a Find's result after the snapshot, through scans
+// and index plans), all-or-nothing commits with index maintenance, and
+// concurrent read-modify-write counters and capped inserts that must end
+// with exact totals.
 #include <atomic>
 #include <barrier>
 #include <cstdio>
@@ -275,6 +277,153 @@ TEST_F(DocTxnTest, ConcurrentCountersEndExact) {
   EXPECT_EQ(total, kThreads * kIncrements);
   std::printf("counters: %d commits, %d aborts retried\n",
               kThreads * kIncrements, aborts.load());
+}
+
+// Phantoms: a transaction runs a Find, another thread commits a write,
+// then the transaction writes a document outside the Find and commits.
+// The commit must abort exactly when the other write changed which
+// documents match the Find (or changed one of them), whether the Find ran
+// as a scan or through an index, and even if the cursor was not drained.
+TEST_F(DocTxnTest, PhantomsAbortAndUnrelatedWritesDoNot) {
+  ASSERT_TRUE(
+      store_->CreateCollectionFromJson(R"({"name":"p","key":"id"})").ok());
+  ASSERT_TRUE(
+      store_
+          ->CreateCollectionFromJson(R"({"name":"x","key":"id","indexes":[)"
+                                     R"({"name":"k","paths":["k"]}]})")
+          .ok());
+  struct Case {
+    const char* name;
+    const char* other;  // the concurrent write: put JSON or "-id" delete
+    bool conflict;
+  };
+  const Case cases[] = {
+      {"insert into the result", R"({"id":10,"k":"a","n":1})", true},
+      {"delete from the result", "-2", true},
+      {"update into the result", R"({"id":4,"k":"a","n":3})", true},
+      {"update out of the result", R"({"id":3,"k":"b"})", true},
+      {"update within the result", R"({"id":3,"k":"a","n":9})", true},
+      {"insert outside", R"({"id":11,"k":"b"})", false},
+      {"update outside", R"({"id":4,"k":"c"})", false},
+      {"delete outside", "-5", false},
+      {"range outside", R"({"id":12,"k":"a","n":-1})", false},
+  };
+  const char* filter = R"({"k":"a","n":{"$gte":0}})";
+  for (const char* coll : {"p", "x"}) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(absl::StrFormat("%s: %s", coll, c.name));
+      // Fresh documents: 1..3 match, 4 and 5 do not.
+      for (const char* d :
+           {R"({"id":1,"k":"a","n":0})", R"({"id":2,"k":"a","n":5})",
+            R"({"id":3,"k":"a","n":7})", R"({"id":4,"k":"b"})",
+            R"({"id":5,"k":"c"})"}) {
+        ASSERT_TRUE(store_->Put(coll, d).ok());
+      }
+      for (const char* id : {"10", "11", "12"}) {
+        (void)store_->Delete(coll, id);
+      }
+      auto txn = store_->Begin();
+      FindRequest r = Q(filter);
+      r.limit = 1;  // the cursor reads one document only
+      auto cur = txn->Find(coll, r);
+      ASSERT_TRUE(cur.ok()) << cur.status();
+      EXPECT_EQ(Keys(cur->get()).size(), 1u);
+      std::thread other([&] {
+        absl::Status st = c.other[0] == '-'
+                              ? store_->Delete(coll, c.other + 1)
+                              : store_->Put(coll, c.other).status();
+        EXPECT_TRUE(st.ok()) << st;
+      });
+      other.join();
+      ASSERT_TRUE(txn->Put(coll, R"({"id":99,"k":"summary"})").ok());
+      absl::Status st = txn->Commit(false);
+      if (c.conflict) {
+        EXPECT_TRUE(absl::IsAborted(st)) << st;
+        EXPECT_THAT(std::string(st.message()), HasSubstr("Find"));
+        EXPECT_TRUE(absl::IsNotFound(store_->Get(coll, "99").status()));
+      } else {
+        EXPECT_TRUE(st.ok()) << st;
+        EXPECT_TRUE(store_->Get(coll, "99").ok());
+      }
+      ASSERT_TRUE(store_->Delete(coll, "99").ok() || c.conflict);
+      if (std::string_view(coll) == "x") {
+        EXPECT_THAT(*store_->Explain(coll, r), HasSubstr(R"("plan":"index")"));
+      }
+    }
+  }
+  // A read-only transaction keeps its snapshot and commits.
+  auto ro = store_->Begin();
+  auto cur = ro->Find("p", Q(filter));
+  ASSERT_TRUE(cur.ok());
+  Keys(cur->get());
+  ASSERT_TRUE(store_->Put("p", R"({"id":20,"k":"a","n":1})").ok());
+  EXPECT_TRUE(ro->Commit(false).ok());
+}
+
+// Own writes inside the Find's result are not conflicts by themselves.
+TEST_F(DocTxnTest, OwnWritesIntoTheResultDoNotConflict) {
+  Put(R"({"id":1,"g":"a"})");
+  auto txn = store_->Begin();
+  auto cur = txn->Find("c", Q(R"({"g":"a"})"));
+  ASSERT_TRUE(cur.ok());
+  EXPECT_THAT(Keys(cur->get()), ElementsAre("1"));
+  ASSERT_TRUE(txn->Put("c", R"({"id":2,"g":"a"})").ok());
+  ASSERT_TRUE(txn->Delete("c", "1").ok());
+  EXPECT_TRUE(txn->Commit(false).ok());
+  EXPECT_EQ(Get("2"), R"({"id":2,"g":"a"})");
+}
+
+// Capped inserts: each transaction counts the documents of a group with a
+// Find and inserts one more (under its own new key) while the count is
+// below the cap. Only phantom detection keeps concurrent transactions
+// from all seeing room and overshooting the cap.
+TEST_F(DocTxnTest, ConcurrentCappedInsertsNeverOvershoot) {
+  constexpr int kThreads = 4;
+  constexpr int kCap = 6;
+  constexpr int kRounds = 12;
+  std::barrier sync(kThreads);
+  std::atomic<int> inserted{0};
+  std::atomic<int> aborts{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        auto txn = store_->Begin();
+        auto cur = txn->Find("c", Q(R"({"group":"g"})"));
+        int n = 0;
+        if (cur.ok()) {
+          while ((*cur)->Next()) ++n;
+        } else {
+          ++errors;
+        }
+        // Every thread has counted before anyone commits.
+        sync.arrive_and_wait();
+        if (n < kCap) {
+          auto put = txn->Insert(
+              "c", absl::StrFormat(R"({"id":%d,"group":"g"})", t * 1000 + r));
+          if (!put.ok()) ++errors;
+          absl::Status st = txn->Commit(false);
+          if (st.ok()) {
+            ++inserted;
+          } else if (absl::IsAborted(st)) {
+            ++aborts;
+          } else {
+            ++errors;
+          }
+        }
+        sync.arrive_and_wait();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(inserted.load(), kCap);
+  auto count = store_->Count("c", Q(R"({"group":"g"})"));
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, static_cast<uint64_t>(kCap));
+  // Each round with room commits exactly one of the racing inserts.
+  EXPECT_EQ(aborts.load(), kCap * (kThreads - 1));
 }
 
 }  // namespace
