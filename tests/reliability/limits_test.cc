@@ -1,9 +1,9 @@
 // Every documented limit (schema/limits.md) gives a clear error, never a
 // crash, an abort or an unbounded allocation: one table row per limit,
 // checking the code, that the message names the limit, and that the value
-// at the limit itself is accepted. Plus: files written by a newer format
-// version are refused with "newer" in the message, and an oversized write
-// batch is refused without putting the DB in read-only mode.
+// at the limit itself is accepted. Plus: an oversized write batch is
+// refused without putting the DB in read-only mode. (Files of a newer
+// format version: newer_format_test.cc.)
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,8 +21,6 @@
 #include "strata/docs.h"
 #include "strata/env.h"
 #include "strata/series.h"
-#include "util/coding.h"
-#include "util/crc32c.h"
 
 namespace strata {
 namespace {
@@ -327,96 +325,6 @@ TEST_F(LayerLimitsTest, DocumentSizeNestingAndSortRows) {
   while ((*cursor)->Next()) {
   }
   EXPECT_TRUE((*cursor)->status().ok()) << (*cursor)->status();
-}
-
-// --- Files from a newer format version are refused, naming the version. ---
-
-class NewerFormatTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    env_ = NewMemEnv();
-    opts_.env = env_.get();
-  }
-
-  // A DB with one flushed record and one record only in the WAL.
-  void MakeDb() {
-    auto db = DB::Open(opts_, kDir);
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Put(WriteOptions(), "flushed", 1, "a").ok());
-    ASSERT_TRUE((*db)->Flush().ok());
-    ASSERT_TRUE((*db)->Put(WriteOptions(), "in-wal", 1, "b").ok());
-  }
-
-  // The newest file whose name ends with (or starts with) `part`.
-  std::string Newest(std::string_view part) {
-    auto children = env_->GetChildren(kDir);
-    std::string best;
-    for (const std::string& c : *children) {
-      if ((c.ends_with(part) || c.starts_with(part)) && c > best) best = c;
-    }
-    return absl::StrFormat("%s/%s", kDir, best);
-  }
-
-  std::string Read(const std::string& path) {
-    return *ReadFileToString(env_.get(), path);
-  }
-  void Write(const std::string& path, const std::string& data) {
-    auto f = env_->NewWritableFile(path);
-    ASSERT_TRUE(f.ok());
-    ASSERT_TRUE((*f)->Append(data).ok());
-    ASSERT_TRUE((*f)->Close().ok());
-  }
-
-  // schema/log.md: version at bytes [8, 12), masked CRC of [0, 20) at 20.
-  void BumpLogVersion(const std::string& path) {
-    std::string s = Read(path);
-    EncodeFixed32(s.data() + 8, 2);
-    EncodeFixed32(s.data() + 20, crc32c::Mask(crc32c::Value(s.data(), 20)));
-    Write(path, s);
-  }
-
-  static constexpr char kDir[] = "/newer";
-  std::unique_ptr<Env> env_;
-  Options opts_;
-};
-
-TEST_F(NewerFormatTest, Wal) {
-  MakeDb();
-  BumpLogVersion(Newest(".log"));
-  auto db = DB::Open(opts_, kDir);
-  ASSERT_FALSE(db.ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition(db.status())) << db.status();
-  EXPECT_NE(std::string(db.status().message()).find("newer"), std::string::npos)
-      << db.status();
-}
-
-TEST_F(NewerFormatTest, Manifest) {
-  MakeDb();
-  std::string current = Read(absl::StrFormat("%s/CURRENT", kDir));
-  BumpLogVersion(
-      absl::StrFormat("%s/%s", kDir, current.substr(0, current.size() - 1)));
-  auto db = DB::Open(opts_, kDir);
-  ASSERT_FALSE(db.ok());
-  EXPECT_TRUE(absl::IsFailedPrecondition(db.status())) << db.status();
-  EXPECT_NE(std::string(db.status().message()).find("newer"), std::string::npos)
-      << db.status();
-}
-
-TEST_F(NewerFormatTest, Sst) {
-  MakeDb();
-  // schema/sst.md footer: version at 68, CRC at 64 over [0, 64) + [68, 80).
-  const std::string path = Newest(".sst");
-  std::string s = Read(path);
-  char* footer = s.data() + s.size() - 80;
-  EncodeFixed32(footer + 68, 2);
-  uint32_t crc = crc32c::Extend(crc32c::Value(footer, 64), footer + 68, 12);
-  EncodeFixed32(footer + 64, crc32c::Mask(crc));
-  Write(path, s);
-  auto db = DB::Open(opts_, kDir);
-  absl::Status st = db.status();
-  if (db.ok()) st = (*db)->Get(ReadOptions(), "flushed", 1).status();
-  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
-  EXPECT_NE(std::string(st.message()).find("newer"), std::string::npos) << st;
 }
 
 }  // namespace

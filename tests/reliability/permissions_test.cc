@@ -1,15 +1,20 @@
 // File-system hygiene on the POSIX env (schema/limits.md, "Files"):
 //  - DB files are created 0600 and the DB directory 0700, whatever the
 //    process umask allows;
-//  - the DB never reads outside its directory: CURRENT naming a path that
-//    climbs out (even one that resolves) is refused as corruption;
-//  - DB::Destroy removes only Strata's own files.
+//  - the DB never reads outside its directory on its own: CURRENT naming
+//    anything but a bare MANIFEST-<digits> (a path that climbs out, even
+//    one that resolves; an absolute path) is refused as corruption;
+//  - DB::Destroy removes only Strata's own files;
+//  - symlinks (policy in schema/limits.md): the DB directory may be one;
+//    Strata never creates one, never writes through one, and removes a
+//    link, never its target.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/strings/str_format.h"
@@ -91,6 +96,88 @@ TEST_F(PermissionsTest, CurrentNamingAPathOutsideTheDirectoryIsRefused) {
   EXPECT_NE(std::string(db.status().message()).find("CURRENT"),
             std::string::npos)
       << db.status();
+}
+
+// Every CURRENT content but a bare manifest name is refused, whether or
+// not the path it names exists.
+TEST_F(PermissionsTest, CurrentMustNameABareManifest) {
+  MakeDb();
+  std::string current;
+  std::getline(std::ifstream(dir_ + "/CURRENT"), current);
+  fs::create_directories(root_ + "/outside");
+  fs::copy_file(dir_ + "/" + current, root_ + "/outside/" + current);
+  fs::create_directories(dir_ + "/MANIFEST-000009");
+  const std::string cases[] = {
+      "../outside/" + current,
+      root_ + "/outside/" + current,
+      "./" + current,
+      "MANIFEST-000009/../" + current,
+      "MANIFEST-000009/../../outside/" + current,
+      current + "/",
+      current + "/.",
+      "MANIFEST-",
+      "MANIFEST-12ab",
+      "MANIFEST-000001.sst",
+      "",
+  };
+  for (const std::string& named : cases) {
+    SCOPED_TRACE("CURRENT = \"" + named + "\"");
+    std::ofstream(dir_ + "/CURRENT", std::ios::trunc) << named << "\n";
+    auto db = DB::Open(opts_, dir_);
+    ASSERT_FALSE(db.ok()) << "the DB opened through a non-bare CURRENT";
+    EXPECT_TRUE(IsCorruption(db.status())) << db.status();
+    EXPECT_NE(std::string(db.status().message()).find("CURRENT"),
+              std::string::npos)
+        << db.status();
+  }
+  // The bare name still opens: the refusals above were about the name.
+  std::ofstream(dir_ + "/CURRENT", std::ios::trunc) << current << "\n";
+  EXPECT_TRUE(DB::Open(opts_, dir_).ok());
+}
+
+TEST_F(PermissionsTest, TheDbDirectoryMayBeASymlink) {
+  fs::create_directories(root_ + "/real");
+  fs::create_directory_symlink(root_ + "/real", dir_);
+  MakeDb();
+  {
+    auto db = DB::Open(opts_, dir_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    auto r = (*db)->Get(ReadOptions(), "b", 2);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->value, "y");
+  }
+  EXPECT_TRUE(fs::is_symlink(dir_));
+  EXPECT_TRUE(fs::exists(root_ + "/real/CURRENT"));
+}
+
+// A link planted in the DB directory under a Strata name (only the owner
+// can: the directory is 0700) is read like the file it stands for, so
+// foreign contents are refused as damage; nothing is ever written to its
+// target, and removing the file removes the link only.
+TEST_F(PermissionsTest, PlantedSymlinksAreNeverWrittenThroughOrDeleted) {
+  MakeDb();
+  fs::create_directories(root_ + "/outside");
+  const std::string victim = root_ + "/outside/victim";
+  const std::string text = "precious, not Strata's\n";
+  std::ofstream(victim) << text;
+  // A "newer WAL" that is a link to the victim: the replay refuses it.
+  fs::create_symlink(victim, dir_ + "/000099.log");
+  auto db = DB::Open(opts_, dir_);
+  ASSERT_FALSE(db.ok());
+  EXPECT_TRUE(IsCorruption(db.status())) << db.status();
+  EXPECT_NE(std::string(db.status().message()).find("000099.log"),
+            std::string::npos)
+      << db.status();
+  // An SST-named link: Destroy removes the link, not the victim.
+  fs::create_symlink(victim, dir_ + "/000098.sst");
+  ASSERT_TRUE(DB::Destroy(dir_).ok());
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir_ + "/000098.sst")));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir_ + "/000099.log")));
+  std::ifstream in(victim);
+  std::string got((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, text);
+  EXPECT_EQ(Mode(victim) & 0600, 0600u);
 }
 
 TEST_F(PermissionsTest, DestroyRemovesOnlyStrataFiles) {

@@ -22,6 +22,11 @@ strata_test(limits_test
        strata_docs_core
   LABELS reliability quick
   TIMEOUT 120)
+strata_test(newer_format_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/newer_format_test.cc
+  LIBS strata_docs strata_lsm
+  LABELS reliability quick
+  TIMEOUT 60)
 strata_test(permissions_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/permissions_test.cc
   LIBS strata_lsm
@@ -46,9 +51,12 @@ foreach(_t IN LISTS STRATA_FUZZ_TARGETS)
                                                LABELS "reliability;fuzz")
 endforeach()
 
-# libFuzzer smoke run (~10 s per target) when scripts/fuzz.sh has built
-# build-fuzz with clang; skipped (code 77) otherwise.
+# libFuzzer smoke run (~10 s per target, seed 1) over what scripts/fuzz.sh
+# built in build-fuzz (scripts/test.sh builds it first). Skipped (code 77)
+# without the binaries, unless STRATA_REQUIRE_FUZZ=1 (test.sh sets it): then
+# it fails. A crash, leak, timeout or out-of-memory fails it.
 add_test(NAME fuzz_smoke
          COMMAND ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh --no-build -t 10)
 set_tests_properties(fuzz_smoke PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
+                                           ENVIRONMENT "FUZZ_SEED=1"
                                            LABELS "reliability;fuzz")
