@@ -5,8 +5,10 @@
 #include "env/fault_injection_env.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -230,6 +232,18 @@ int64_t FaultInjectionEnv::InjectedFaults() const {
   return injected_;
 }
 
+void FaultInjectionEnv::TraceCalls(int64_t first, size_t n) {
+  MutexLock l(&mu_);
+  trace_first_ = first;
+  trace_limit_ = n;
+  trace_.clear();
+}
+
+std::vector<std::string> FaultInjectionEnv::TracedCalls() const {
+  MutexLock l(&mu_);
+  return trace_;
+}
+
 void FaultInjectionEnv::SetFilesystemActive(bool active) {
   MutexLock l(&mu_);
   active_ = active;
@@ -255,6 +269,7 @@ absl::Status FaultInjectionEnv::Check(FaultOp op, std::string_view what,
 absl::Status FaultInjectionEnv::CheckLocked(FaultOp op, std::string_view what,
                                             std::string_view path) {
   ++counts_[static_cast<int>(op)];
+  const int64_t index = calls_++;
   if (!active_ && op != FaultOp::kRead) return InactiveError(what, path);
   // Every matching rule sees the call, so their countdowns stay exact even
   // when an earlier rule already fails it.
@@ -279,6 +294,14 @@ absl::Status FaultInjectionEnv::CheckLocked(FaultOp op, std::string_view what,
                                     what, path));
     }
     it = spent ? rules_.erase(it) : it + 1;
+  }
+  if (index >= trace_first_ &&
+      index - trace_first_ < static_cast<int64_t>(trace_limit_)) {
+    // A short thread tag tells foreground calls from background ones.
+    const size_t thread =
+        std::hash<std::thread::id>()(std::this_thread::get_id()) % 1000;
+    trace_.push_back(absl::StrFormat("#%d t%03d %s%s %s", index, thread,
+                                     result.ok() ? "" : "!", what, path));
   }
   return result;
 }

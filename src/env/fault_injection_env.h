@@ -83,6 +83,13 @@ class FaultInjectionEnv : public EnvWrapper {
   void ResetCounts();
   // How many calls were failed by a rule.
   int64_t InjectedFaults() const;
+  // Keeps a description ("#index tTHREAD op path", "!" before op marking a
+  // failed call) of each call whose index is in [first, first + n), for
+  // failure messages. Indexes count every call since construction, so a
+  // sweep's fault at call k is #k. n = 0 (the default) keeps none.
+  void TraceCalls(int64_t first, size_t n);
+  // The kept calls, in call order.
+  std::vector<std::string> TracedCalls() const;
 
   // --- Crash simulation. ---
 
@@ -158,6 +165,10 @@ class FaultInjectionEnv : public EnvWrapper {
   std::vector<Rule> rules_ ABSL_GUARDED_BY(mu_);
   std::array<int64_t, kNumFaultOps> counts_ ABSL_GUARDED_BY(mu_) = {};
   int64_t injected_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t calls_ ABSL_GUARDED_BY(mu_) = 0;  // never reset: trace indexes
+  int64_t trace_first_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t trace_limit_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> trace_ ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = true;
   // Live path -> state, for files written through this env.
   std::map<std::string, std::shared_ptr<FileState>> files_ ABSL_GUARDED_BY(mu_);

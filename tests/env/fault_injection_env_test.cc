@@ -383,6 +383,27 @@ TEST_P(FaultEnvTest, InactiveThenPowerLoss) {
   EXPECT_EQ(Read("wal"), "rec1");
 }
 
+// The trace keeps exactly the calls in its index window, numbered from
+// construction, with the failed one marked.
+TEST_P(FaultEnvTest, TraceCallsKeepsItsWindow) {
+  WriteFile(env_.target(), P("seed"), "seed");
+  env_.TraceCalls(2, 3);
+  env_.FailAfter(FaultOp::kSyncDir, 0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(env_.GetFileSize(P("seed")).ok());
+  EXPECT_FALSE(env_.SyncDir(h_.dir()).ok());  // call #3
+  ASSERT_TRUE(env_.GetFileSize(P("seed")).ok());
+  ASSERT_TRUE(env_.GetFileSize(P("seed")).ok());  // #5: outside the window
+  std::vector<std::string> calls = env_.TracedCalls();
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_TRUE(calls[0].starts_with("#2 t")) << calls[0];
+  EXPECT_NE(calls[0].find(" stat " + P("seed")), std::string::npos) << calls[0];
+  EXPECT_TRUE(calls[1].starts_with("#3 t")) << calls[1];
+  EXPECT_NE(calls[1].find(" !syncdir "), std::string::npos) << calls[1];
+  EXPECT_TRUE(calls[2].starts_with("#4 t")) << calls[2];
+  env_.TraceCalls(0, 0);
+  EXPECT_TRUE(env_.TracedCalls().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(AllEnvs, FaultEnvTest,
                          testing::Values(EnvKind::kPosix, EnvKind::kMem),
                          EnvKindName);

@@ -10,6 +10,8 @@
 //    write: BackgroundError() is set and every later write is refused;
 //  - after a power loss, reopen (on the clean env) with every acknowledged
 //    durable batch present and no batch half applied, and accept writes.
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -44,12 +46,34 @@ Options TestOptions(Env* env) {
   return o;
 }
 
+int64_t EnvInt(const char* name, int64_t default_value) {
+  const char* env = std::getenv(name);
+  return env == nullptr ? default_value : std::atoll(env);
+}
+
 // Every call is swept by default; STRATA_SWEEP_STRIDE=S sweeps every S-th
 // (scripts/sanitize.sh uses it: sanitizers make each run 5-20x slower).
 int64_t SweepStride() {
-  const char* env = std::getenv("STRATA_SWEEP_STRIDE");
-  int64_t s = env == nullptr ? 1 : std::atoll(env);
+  int64_t s = EnvInt("STRATA_SWEEP_STRIDE", 1);
   return s > 0 ? s : 1;
+}
+
+// Reproducing one point: STRATA_SWEEP_FROM / STRATA_SWEEP_TO bound the
+// calls swept ([from, to)), STRATA_SWEEP_REPEAT runs the sweep N times
+// (timing-dependent failures need many tries).
+struct SweepRange {
+  int64_t from = EnvInt("STRATA_SWEEP_FROM", 0);
+  int64_t to = EnvInt("STRATA_SWEEP_TO", INT64_MAX);
+  int64_t repeat = std::max<int64_t>(1, EnvInt("STRATA_SWEEP_REPEAT", 1));
+};
+
+// The calls around a fault, for failure messages.
+std::string Trace(const FaultInjectionEnv& env) {
+  std::string out;
+  for (const std::string& call : env.TracedCalls()) {
+    absl::StrAppendFormat(&out, "\n    %s", call);
+  }
+  return out;
 }
 
 // What one run observed.
@@ -154,12 +178,14 @@ class Workload {
 };
 
 // Opens the DB on the clean env after a power loss and checks it.
-void CheckRecovery(EnvStack* envs, const BatchLog& log,
-                   const std::string& what) {
+void CheckRecovery(EnvStack* envs, const BatchLog& log, const std::string& what,
+                   const std::string& trace = "") {
   auto db = DB::Open(TestOptions(envs->clean.get()), kDir);
-  ASSERT_TRUE(db.ok()) << what << ": reopen after power loss: " << db.status();
+  ASSERT_TRUE(db.ok()) << what << ": reopen after power loss: " << db.status()
+                       << "\n  calls from the fault on:" << trace;
   absl::StatusOr<size_t> p = log.MatchPrefix(db->get(), envs->now());
-  ASSERT_TRUE(p.ok()) << what << ": " << p.status().message();
+  ASSERT_TRUE(p.ok()) << what << ": " << p.status().message()
+                      << "\n  calls from the fault on:" << trace;
   // The recovered DB must take writes and keep them.
   WriteOptions sync;
   sync.sync = true;
@@ -204,7 +230,15 @@ TEST_P(FaultSweepTest, EveryIoCallFailsOnceInTurn) {
   ASSERT_GT(n, 50) << "workload too small to mean anything";
 
   SweepStats stats;
-  for (int64_t k = 0; k < n; k += SweepStride()) {
+  const SweepRange range;
+  std::vector<int64_t> points;
+  for (int64_t round = 0; round < range.repeat; round++) {
+    for (int64_t k = range.from; k < std::min(n, range.to);
+         k += SweepStride()) {
+      points.push_back(k);
+    }
+  }
+  for (int64_t k : points) {
     const std::string what = absl::StrFormat(
         "%s at call %d of %d",
         code == absl::StatusCode::kResourceExhausted ? "ENOSPC" : "EIO", k, n);
@@ -212,6 +246,7 @@ TEST_P(FaultSweepTest, EveryIoCallFailsOnceInTurn) {
     BatchLog log;
     std::unique_ptr<DB> db;
     envs.fault->FailAfter(FaultOp::kAny, static_cast<int>(k), code);
+    envs.fault->TraceCalls(k - 2, 40);
     RunResult r = Workload(&envs, &log).Run(&db);
     stats.points++;
     const bool injected = envs.fault->InjectedFaults() > 0;
@@ -248,7 +283,7 @@ TEST_P(FaultSweepTest, EveryIoCallFailsOnceInTurn) {
     db.reset();
     ASSERT_TRUE(envs.fault->SimulatePowerLoss().ok()) << what;
     envs.fault->ClearFaults();
-    CheckRecovery(&envs, log, what);
+    CheckRecovery(&envs, log, what, Trace(*envs.fault));
     if (HasFatalFailure()) return;
   }
   std::string classes;
