@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "strata/series.h"
+#include "util/json_escape.h"
 
 namespace strata::cli {
 
@@ -36,9 +37,8 @@ std::string FormatCsv(const QueryResult& result, EpochFormat epoch);
 // One field of CSV, quoted when it must be.
 std::string CsvField(std::string_view s);
 
-// s as a JSON string literal, quotes included. Invalid UTF-8 bytes become
-// U+FFFD so the result is always valid JSON.
-std::string JsonQuote(std::string_view s);
+// JSON string literals: strata::JsonQuote (util/json_escape.h; invalid
+// UTF-8 bytes become U+FFFD so the result is always valid JSON).
 // Printable ASCII as is (backslash doubled), other bytes as \xNN.
 std::string EscapeBytes(std::string_view s);
 

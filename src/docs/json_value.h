@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "util/json_escape.h"
 
 namespace strata::docs {
 
@@ -170,8 +171,7 @@ inline bool JsonEquals(JsonView a, JsonView b) {
 // infinities (not representable in JSON) are written as null.
 void AppendJson(std::string* out, JsonView v);
 std::string ToJson(JsonView v);
-// Appends s as a JSON string literal (quotes and escapes).
-void AppendJsonString(std::string* out, std::string_view s);
+// String literals: strata::AppendJsonString (util/json_escape.h).
 
 // Deepest nesting of arrays and objects any JSON here may have (MongoDB
 // allows 100 levels in documents). Parsing and matching recurse once per
@@ -182,7 +182,7 @@ struct JsonParseOptions {
   // Inputs longer than this are rejected. Default: kMaxValueSize (64 MiB).
   size_t max_bytes = size_t{64} << 20;
   // Deepest nesting of arrays/objects accepted; the root container is
-  // depth 1. [1, kMaxJsonDepth].
+  // depth 1. [1, 1024], default kMaxJsonDepth.
   int max_depth = kMaxJsonDepth;
   // Reject objects that name a member twice (RFC 8259 leaves them
   // undefined; for queries and patches they are almost always mistakes).

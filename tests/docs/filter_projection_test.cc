@@ -126,7 +126,7 @@ std::vector<int> SortedIds(const char* spec_json,
   return ids;
 }
 
-TEST(SortTest, MongoTypeOrderArraysAndMissing) {
+TEST(SortTest, TypeOrderArraysAndMissing) {
   const std::vector<std::string> docs = {
       R"({"_id":1,"a":null})",    R"({"_id":2})",
       R"({"_id":3,"a":5})",       R"({"_id":4,"a":"x"})",
@@ -134,12 +134,13 @@ TEST(SortTest, MongoTypeOrderArraysAndMissing) {
       R"({"_id":7,"a":{"k":1}})", R"({"_id":8,"a":[]})",
       R"({"_id":9,"a":2.5})",     R"({"_id":10,"a":[[0],1e9]})",
   };
-  // Ascending uses each array's smallest element, descending its largest;
-  // [] and missing sort as null; [[0],1e9] holds an array element.
+  // null < booleans < numbers < strings < objects < arrays (the index key
+  // order). Ascending uses each array's smallest element, descending its
+  // largest; [] and missing sort as null; [[0],1e9] holds an array element.
   EXPECT_EQ(SortedIds(R"({"a":1})", docs),
-            (std::vector<int>{1, 2, 8, 9, 5, 3, 10, 4, 7, 6}));
+            (std::vector<int>{1, 2, 8, 6, 9, 5, 3, 10, 4, 7}));
   EXPECT_EQ(SortedIds(R"({"a":-1})", docs),
-            (std::vector<int>{6, 10, 7, 4, 5, 3, 9, 1, 2, 8}));
+            (std::vector<int>{10, 7, 4, 5, 3, 9, 6, 1, 2, 8}));
 }
 
 TEST(SortTest, MultiKeyAndDottedPaths) {
