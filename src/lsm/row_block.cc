@@ -8,10 +8,13 @@
 //             | [zigzag(expire_at - ts) varint, only if has_expiry]
 //             | key_delta[unshared] | value[value_len]
 //   has_expiry == 0 means expire_at == kNeverExpires; ts comes from the key.
-//   Restarts (shared == 0) every `restart_interval` entries; binary search
-//   runs over them. Decoding validates every offset once, up front, and the
-//   iterator re-checks bounds as it parses, so corrupt input never reads out
-//   of range.
+//   Restarts (shared == 0) every `restart_interval` entries, or sooner once
+//   the entries since the last restart span kRestartBytes, so blocks of
+//   large values (documents) restart at nearly every entry: a seek is then
+//   a binary search touching a few cache lines instead of a linear parse
+//   through kilobytes of values. Binary search runs over the restarts. Decoding
+//   validates every offset once, up front, and the iterator re-checks bounds as
+//   it parses, so corrupt input never reads out of range.
 #include <algorithm>
 #include <vector>
 
@@ -22,6 +25,27 @@
 
 namespace strata {
 namespace {
+
+// A new restart begins once the entries since the last one span this many
+// bytes, whatever the interval (a writer choice; readers do not assume one).
+constexpr size_t kRestartBytes = 256;
+
+// Varint decoding with the one-byte case inline: lengths and shared
+// prefixes are almost always below 128.
+inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
+  if (p < end && (static_cast<unsigned char>(*p) & 0x80) == 0) {
+    *v = static_cast<unsigned char>(*p);
+    return p + 1;
+  }
+  return GetVarint32Ptr(p, end, v);
+}
+inline const char* Varint64(const char* p, const char* end, uint64_t* v) {
+  if (p < end && (static_cast<unsigned char>(*p) & 0x80) == 0) {
+    *v = static_cast<unsigned char>(*p);
+    return p + 1;
+  }
+  return GetVarint64Ptr(p, end, v);
+}
 
 void AppendExpiry(std::string* dst, std::string_view ikey, int64_t expire_at,
                   uint64_t value_len) {
@@ -43,7 +67,8 @@ class RowBlockBuilder final : public BlockBuilder {
   void Add(std::string_view ikey, int64_t expire_at,
            std::string_view value) override {
     size_t shared = 0;
-    if (counter_ >= interval_ || count_ == 0) {
+    if (counter_ >= interval_ || count_ == 0 ||
+        buf_.size() - restarts_.back() >= kRestartBytes) {
       restarts_.push_back(static_cast<uint32_t>(buf_.size()));
       counter_ = 0;
     } else {
@@ -105,15 +130,15 @@ bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
   const char* p = base + off;
   const char* end = base + limit;
   uint64_t flag;
-  if ((p = GetVarint32Ptr(p, end, &e->shared)) == nullptr) return false;
-  if ((p = GetVarint32Ptr(p, end, &e->unshared)) == nullptr) return false;
-  if ((p = GetVarint64Ptr(p, end, &flag)) == nullptr) return false;
+  if ((p = Varint32(p, end, &e->shared)) == nullptr) return false;
+  if ((p = Varint32(p, end, &e->unshared)) == nullptr) return false;
+  if ((p = Varint64(p, end, &flag)) == nullptr) return false;
   e->value_len = flag >> 1;
   e->has_expiry = (flag & 1) != 0;
   e->expire_delta = 0;
   if (e->has_expiry) {
     uint64_t z;
-    if ((p = GetVarint64Ptr(p, end, &z)) == nullptr) return false;
+    if ((p = Varint64(p, end, &z)) == nullptr) return false;
     e->expire_delta = ZigZagDecode(z);
   }
   uint64_t avail = static_cast<uint64_t>(end - p);
@@ -180,8 +205,21 @@ class RowBlockIterator final : public InternalIterator {
     if (b_->num_restarts() == 0) return Invalidate();
     // Last restart whose key is < target; entries before it are too small.
     uint32_t left = 0, right = b_->num_restarts() - 1;
+    // The restart array is read at every probe: fetch its lines at once.
+    const char* restarts = b_->base() + b_->entries_end();
+    for (uint32_t off = 0; off < 4 * b_->num_restarts() && off < 1024;
+         off += 64) {
+      __builtin_prefetch(restarts + off);
+    }
     while (left < right) {
       uint32_t mid = left + (right - left + 1) / 2;
+      // Blocks are mostly cold in the CPU cache and each probe stalls on
+      // its entry: fetch both possible next probes while this one waits.
+      if (right - left >= 3) {
+        __builtin_prefetch(b_->base() + b_->restart(left + (mid - left) / 2));
+        __builtin_prefetch(b_->base() +
+                           b_->restart(mid + (right - mid + 1) / 2));
+      }
       Entry e;
       if (!ParseEntry(b_->base(), b_->restart(mid), end_, &e) ||
           e.shared != 0) {

@@ -40,12 +40,7 @@ class TableIterator final : public InternalIterator {
 
   void Seek(std::string_view target) override {
     status_ = absl::OkStatus();
-    // First block whose last key >= target.
-    auto it = std::lower_bound(index_.begin(), index_.end(), target,
-                               [](const IndexEntry& e, std::string_view k) {
-                                 return CompareInternalKeys(e.last_key, k) < 0;
-                               });
-    Forward(it - index_.begin(), &target);
+    Forward(FirstBlockEndingAtOrAfter(target), &target);
   }
 
   void SeekForPrev(std::string_view target) override {
@@ -69,6 +64,45 @@ class TableIterator final : public InternalIterator {
   }
 
  private:
+  // The first block whose last key >= target (index_.size() if none).
+  // Seeks usually move forward a little (sorted point lookups, window
+  // edges), so search outward from the loaded block with doubling steps
+  // before bisecting: a few probes of nearby index entries instead of a
+  // full binary search over cold ones.
+  size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
+    auto before = [&](size_t i) {  // block i ends before target
+      return CompareInternalKeys(index_[i].last_key, target) < 0;
+    };
+    size_t lo = 0, hi = index_.size();  // answer in [lo, hi]
+    if (block_data_ != nullptr && block_ < index_.size()) {
+      if (before(block_)) {
+        lo = block_ + 1;
+        for (size_t step = 1; lo < hi; step *= 2) {
+          size_t probe = std::min(block_ + step, hi - 1);
+          if (!before(probe)) {
+            hi = probe;
+            break;
+          }
+          lo = probe + 1;
+          if (probe == hi - 1) break;
+        }
+      } else if (block_ == 0 || before(block_ - 1)) {
+        return block_;
+      } else {
+        hi = block_ - 1;
+      }
+    }
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (before(mid)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   // True if the read cannot see anything in block i; counts the skip.
   bool Skip(size_t i) {
     const IndexEntry& e = index_[i];
