@@ -4,6 +4,7 @@
 add_library(strata_series STATIC
   ${CMAKE_CURRENT_LIST_DIR}/key_codec.cc
   ${CMAKE_CURRENT_LIST_DIR}/meta_statements.cc
+  ${CMAKE_CURRENT_LIST_DIR}/retention_rules.cc
   ${CMAKE_CURRENT_LIST_DIR}/series_db_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/series_store.cc
   ${CMAKE_CURRENT_LIST_DIR}/time_series.cc
