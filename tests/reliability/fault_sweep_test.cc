@@ -216,9 +216,16 @@ TEST_P(FaultSweepTest, EveryIoCallFailsOnceInTurn) {
     EnvStack envs;
     BatchLog log;
     std::unique_ptr<DB> db;
+    // STRATA_SWEEP_DUMP=1 prints every call of this run (to see which call
+    // a failing point's k is).
+    const bool dump = EnvInt("STRATA_SWEEP_DUMP", 0) != 0;
+    if (dump) envs.fault->TraceCalls(0, 1 << 20);
     RunResult r = Workload(&envs, &log).Run(&db);
     ASSERT_TRUE(r.error.ok()) << r.failed_step << ": " << r.error;
     db.reset();
+    if (dump)
+      std::cout << "[sweep] calls without a fault:" << Trace(*envs.fault)
+                << "\n";
     n = envs.fault->CountOps(FaultOp::kAny);
     for (int op = 0; op < kNumFaultOps; op++) {
       per_class[static_cast<FaultOp>(op)] =
