@@ -478,9 +478,17 @@ class RetentionModelTest : public RetentionDBTest,
   }
 
   void CheckGet(Random* rng, const Snapshot* snap, SequenceNumber seq) {
-    const std::string k = RandomKey(rng);
+    std::string k = RandomKey(rng);
     const int64_t now = clock_->NowNanos();
-    const Timestamp ts = now - 6000 + static_cast<int64_t>(rng->Uniform(6500));
+    Timestamp ts = now - 6000 + static_cast<int64_t>(rng->Uniform(6500));
+    // Mostly records that were written (live, dead, deleted or expired).
+    const auto& groups = model_.groups();
+    if (!groups.empty() && !rng->OneIn(4)) {
+      auto g = groups.begin();
+      std::advance(g, rng->Uniform(groups.size()));
+      k = g->first.first;
+      ts = g->first.second;
+    }
     std::optional<Record> want = model_.Get(k, ts, seq, now);
     if (want && Dead(k, ts)) want.reset();
     ReadOptions ro;
