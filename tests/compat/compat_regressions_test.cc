@@ -1,0 +1,216 @@
+// Differences from the reference implementations found by the opt-in
+// harnesses (influxdb_compat.sh against InfluxDB 1.6, mongo_compat.sh
+// against mingo and MongoDB's documented rules) in code owned elsewhere:
+// each DISABLED_ case states the reference's answer so that the owner can
+// fix the code and enable it. Enabled cases pin what already matches.
+// Everything runs over the public API on an in-memory DB.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "strata/db.h"
+#include "strata/docs.h"
+#include "strata/env.h"
+#include "strata/series.h"
+
+namespace strata {
+namespace {
+
+class CompatSeriesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewMemEnv();
+    Options options;
+    options.env = env_.get();
+    auto db = DB::Open(options, "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    TimeSeriesOptions ts_options;
+    ts_options.env = env_.get();
+    auto ts = TimeSeries::Open(db_.get(), ts_options);
+    ASSERT_TRUE(ts.ok()) << ts.status();
+    ts_ = *std::move(ts);
+  }
+
+  void Write(std::string_view lines) {
+    auto r = ts_->WriteLineProtocol(lines);
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  // The InfluxDB /query JSON (epoch ns), or the error text.
+  std::string Q(std::string_view q) {
+    auto r = ts_->Query(q);
+    if (!r.ok()) return "error: " + std::string(r.status().message());
+    return ToInfluxJson(*r, EpochFormat::kNanoseconds);
+  }
+
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<DB> db_;
+  std::unique_ptr<TimeSeries> ts_;
+};
+
+constexpr char kBoolData[] =
+    "cpu,host=a ok=true,v=1 10\n"
+    "cpu,host=a v=2 20\n"  // no ok field here
+    "cpu,host=a ok=false,v=3 30\n";
+
+// Matches already: a true comparison needs the field present.
+TEST_F(CompatSeriesTest, FieldEqualsTrueNeedsTheField) {
+  Write(kBoolData);
+  EXPECT_EQ(Q("SELECT count(v) FROM cpu WHERE ok = true"),
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\","
+            "\"columns\":[\"time\",\"count\"],\"values\":[[0,1]]}]}]}");
+}
+
+// Executor (exec_condition.cc): `ok = false` also matches points that have
+// no `ok` field. InfluxDB 1.6: a comparison with a missing field is false,
+// so only the point at 30 matches (count 1; Strata says 2). The harness
+// query: SELECT count(usage_user) FROM cpu WHERE ok = false AND <range>
+// GROUP BY host gave 26 (InfluxDB) vs 186 (Strata) for host "a,b".
+TEST_F(CompatSeriesTest, DISABLED_FieldEqualsFalseNeedsTheField) {
+  Write(kBoolData);
+  EXPECT_EQ(Q("SELECT count(v) FROM cpu WHERE ok = false"),
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\","
+            "\"columns\":[\"time\",\"count\"],\"values\":[[0,1]]}]}]}");
+  EXPECT_EQ(Q("SELECT v FROM cpu WHERE ok = false"),
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\","
+            "\"columns\":[\"time\",\"v\"],\"values\":[[30,3]]}]}]}");
+}
+
+constexpr char kTwoHosts[] =
+    "cpu,host=a,region=e v=1 10\n"
+    "cpu,host=a,region=e v=1 20\n"
+    "cpu,host=a,region=e v=1 30\n"
+    "cpu,host=b,region=w v=2 10\n"
+    "cpu,host=b,region=w v=2 20\n"
+    "cpu,host=b,region=w v=2 30\n";
+
+// Executor (exec_plan.cc calls ExtractTimeRange with the default
+// TimeOrPolicy::kReject): InfluxDB 1.x never rejects `time` under OR in a
+// SELECT; it intersects every time comparison into the range and drops it
+// from the condition (influxdb#9227, #8771). Fix: pass
+// influxql::TimeOrPolicy::kIntersect there (time_range.h). Strata now says
+// "cannot use OR with time conditions".
+TEST_F(CompatSeriesTest, DISABLED_TimeUnderOrIsIntersected) {
+  Write(kTwoHosts);
+  // region = 'w' OR host = 'a', over [15, 30].
+  EXPECT_EQ(Q("SELECT count(v) FROM cpu WHERE region = 'w' OR host = 'a' AND "
+              "time >= 15 AND time <= 30 GROUP BY host"),
+            "{\"results\":[{\"statement_id\":0,\"series\":["
+            "{\"name\":\"cpu\",\"tags\":{\"host\":\"a\"},\"columns\":[\"time\","
+            "\"count\"],\"values\":[[15,2]]},"
+            "{\"name\":\"cpu\",\"tags\":{\"host\":\"b\"},\"columns\":[\"time\","
+            "\"count\"],\"values\":[[15,2]]}]}]}");
+  // (20, +inf) intersected with (-inf, 15): nothing, and no error.
+  EXPECT_EQ(Q("SELECT v FROM cpu WHERE time > 20 OR time < 15"),
+            "{\"results\":[{\"statement_id\":0}]}");
+  EXPECT_EQ(Q("SELECT v FROM cpu WHERE host = 'a' AND time > 20 OR time < 15"),
+            "{\"results\":[{\"statement_id\":0}]}");
+}
+
+// Executor: InfluxDB 1.x returns ONE row per series for OFFSET without
+// LIMIT (influxdb#7577, still in 1.7) and nothing for SOFFSET without
+// SLIMIT (influxdb#7578, closed wontfix). Strata applies the offsets as
+// written, which is what the InfluxQL docs describe. Enable only if exact
+// 1.x behaviour is wanted over the documented one.
+TEST_F(CompatSeriesTest, DISABLED_InfluxDb1OffsetWithoutLimitQuirks) {
+  Write(kTwoHosts);
+  EXPECT_EQ(Q("SELECT v FROM cpu GROUP BY host OFFSET 1"),
+            "{\"results\":[{\"statement_id\":0,\"series\":["
+            "{\"name\":\"cpu\",\"tags\":{\"host\":\"a\"},\"columns\":[\"time\","
+            "\"v\"],\"values\":[[20,1]]},"
+            "{\"name\":\"cpu\",\"tags\":{\"host\":\"b\"},\"columns\":[\"time\","
+            "\"v\"],\"values\":[[20,2]]}]}]}");
+  EXPECT_EQ(Q("SELECT v FROM cpu GROUP BY host SOFFSET 1"),
+            "{\"results\":[{\"statement_id\":0}]}");
+}
+
+class CompatDocsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewMemEnv();
+    Options options;
+    options.env = env_.get();
+    auto db = DB::Open(options, "/db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    DocumentStoreOptions doc_options;
+    doc_options.env = env_.get();
+    auto store = DocumentStore::Open(db_.get(), doc_options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    CollectionSpec spec;
+    spec.name = "c";
+    ASSERT_TRUE(store_->CreateCollection(spec).ok());
+  }
+
+  void Put(std::string_view json) {
+    auto r = store_->Put("c", json);
+    ASSERT_TRUE(r.ok()) << r.status() << " " << json;
+  }
+
+  // The _id values found, in order, as "1,2,3", or the error.
+  std::string Ids(std::string_view filter, std::string_view sort = "") {
+    FindRequest req;
+    req.filter = std::string(filter);
+    req.sort = std::string(sort);
+    req.projection = "{\"_id\":1}";
+    auto cursor = store_->Find("c", req);
+    if (!cursor.ok()) return "error: " + std::string(cursor.status().message());
+    std::string out;
+    while ((*cursor)->Next()) {
+      if (!out.empty()) out += ",";
+      out += std::string((*cursor)->key());
+    }
+    if (!(*cursor)->status().ok()) {
+      return "error: " + std::string((*cursor)->status().message());
+    }
+    return out;
+  }
+
+  std::unique_ptr<Env> env_;
+  std::unique_ptr<DB> db_;
+  std::unique_ptr<DocumentStore> store_;
+};
+
+// Matches already (MongoDB's documented null rules, where mingo 7.2.7
+// differs; see tests/compat/README.md).
+TEST_F(CompatDocsTest, NullMatchesMissingAlsoInsideArrays) {
+  Put(R"({"_id":1,"b":[{}]})");
+  Put(R"({"_id":2,"b":[{"d":1}]})");
+  Put(R"({"_id":3})");
+  Put(R"({"_id":4,"b":{"d":null}})");
+  EXPECT_EQ(Ids(R"({"b.d":null})"), "1,3,4");
+  EXPECT_EQ(Ids(R"({"b.d":{"$gte":null}})"), "1,3,4");
+  EXPECT_EQ(Ids(R"({"b.d":{"$ne":null}})"), "2");
+  EXPECT_EQ(Ids(R"({"b":{"$in":[[{"d":1}]]}})"), "2");
+}
+
+// Sort (filter_sort.cc / CompareSortValues): MongoDB orders an empty array
+// before null and missing fields ("A comparison of an empty array treats
+// the empty array as less than null or a missing field", MongoDB manual,
+// Comparison/Sort Order); mingo agrees. Strata sorts [] as null, so it
+// returns 1,2,3,4 (by _id among "nulls") where MongoDB returns 2,1,3,4.
+// Descending, [] comes last.
+TEST_F(CompatDocsTest, DISABLED_EmptyArraySortsBeforeNull) {
+  Put(R"({"_id":1,"a":null})");
+  Put(R"({"_id":2,"a":[]})");
+  Put(R"({"_id":3})");
+  Put(R"({"_id":4,"a":1})");
+  EXPECT_EQ(Ids("{}", R"({"a":1,"_id":1})"), "2,1,3,4");
+  EXPECT_EQ(Ids("{}", R"({"a":-1,"_id":1})"), "4,1,3,2");
+}
+
+// Deliberate (issue 5): booleans sort before numbers in Strata (one order
+// for index keys and sorts); MongoDB puts them after arrays. Pinned so a
+// change is noticed and README.md updated.
+TEST_F(CompatDocsTest, BooleansSortBeforeNumbersDeliberately) {
+  Put(R"({"_id":1,"a":true})");
+  Put(R"({"_id":2,"a":1})");
+  Put(R"({"_id":3,"a":"x"})");
+  EXPECT_EQ(Ids("{}", R"({"a":1})"), "1,2,3");
+}
+
+}  // namespace
+}  // namespace strata
