@@ -7,7 +7,9 @@
 // (key, ts) order through ONE document iterator at the same snapshot with
 // forward seeks (a point read per entry cost a view, a table lookup, a
 // bloom probe and a fresh block iterator each), then yields them in index
-// order. Batches start small and double, so a limit-1 query fetches
+// order. When a batch already is in key order (one equality value: entries
+// sort by primary key), each document is read as it is yielded, without a
+// copy. Batches start small and double, so a limit-1 query fetches
 // little. Neither source materialises more than one batch.
 #include <algorithm>
 #include <memory>
@@ -159,7 +161,21 @@ class PlanSource final : public DocSource {
         if (exhausted_ || !FillBatch()) return false;
         continue;
       }
-      const Wanted& w = batch_[pos_++];
+      Wanted& w = batch_[pos_++];
+      if (streaming_) {
+        // Index order is key order: read each document as it is yielded,
+        // straight from the iterator (valid until the next Next()).
+        std::string_view v;
+        absl::Status st = Fetch(w, &v);
+        if (!st.ok()) {
+          status_ = std::move(st);
+          return false;
+        }
+        if (!w.found) continue;
+        key_.swap(w.key);
+        doc_ = v;
+        return true;
+      }
       if (!w.found) continue;
       key_.assign(w.key);
       doc_ = std::string_view(docs_).substr(w.offset, w.size);
@@ -190,8 +206,11 @@ class PlanSource final : public DocSource {
     batch_cap_ = std::min(batch_cap_ * 2, kMaxBatch);
     if (n == 0) return false;
     if (fetch_docs_) {
-      status_ = FetchBatch();
-      if (!status_.ok()) return false;
+      streaming_ = std::is_sorted(batch_.begin(), batch_.end(), WantedLess);
+      if (!streaming_) {
+        status_ = FetchBatch();
+        if (!status_.ok()) return false;
+      }
     } else {
       for (Wanted& w : batch_) w.found = true;
     }
@@ -225,27 +244,38 @@ class PlanSource final : public DocSource {
     order_.resize(batch_.size());
     for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     std::sort(order_.begin(), order_.end(), [this](size_t a, size_t b) {
-      const Wanted& x = batch_[a];
-      const Wanted& y = batch_[b];
-      int c = x.key.compare(y.key);
-      return c != 0 ? c < 0 : x.ts < y.ts;
+      return WantedLess(batch_[a], batch_[b]);
     });
     docs_.clear();
     for (size_t i : order_) {
       Wanted& w = batch_[i];
-      doc_it_->Seek(w.key, w.ts);
-      if (!doc_it_->Valid()) {
-        if (absl::Status st = doc_it_->status(); !st.ok()) return st;
-        continue;
-      }
-      if (doc_it_->key() != w.key || doc_it_->timestamp() != w.ts) continue;
-      std::string_view v = doc_it_->value();
-      w.found = true;
+      std::string_view v;
+      if (absl::Status st = Fetch(w, &v); !st.ok()) return st;
+      if (!w.found) continue;
       w.offset = docs_.size();
       w.size = v.size();
       docs_.append(v);
     }
     return absl::OkStatus();
+  }
+
+  // Reads w's document into *v (valid until doc_it_ moves); w.found says
+  // whether it exists.
+  absl::Status Fetch(Wanted& w, std::string_view* v) {
+    w.found = false;
+    doc_it_->Seek(w.key, w.ts);
+    if (!doc_it_->Valid()) return doc_it_->status();
+    if (doc_it_->key() != w.key || doc_it_->timestamp() != w.ts) {
+      return absl::OkStatus();
+    }
+    w.found = true;
+    *v = doc_it_->value();
+    return absl::OkStatus();
+  }
+
+  static bool WantedLess(const Wanted& x, const Wanted& y) {
+    int c = x.key.compare(y.key);
+    return c != 0 ? c < 0 : x.ts < y.ts;
   }
 
   PlanInputs in_;
@@ -265,6 +295,7 @@ class PlanSource final : public DocSource {
   size_t pos_ = 0;
   size_t batch_cap_ = kFirstBatch;
   bool exhausted_ = false;
+  bool streaming_ = false;  // the batch is in key order: fetch as yielded
 };
 
 class ListSource final : public DocSource {

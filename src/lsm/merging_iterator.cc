@@ -28,7 +28,18 @@ class MergingIterator final : public InternalIterator {
     Rebuild(kReverse);
   }
   void Seek(std::string_view target) override {
-    for (auto& c : children_) c->Seek(target);
+    // Moving forward past the current key (sorted point lookups), a child
+    // already at or after target is where a seek would put it: everything
+    // before its position is <= key() < target. Exhausted children stay so.
+    const bool ahead = direction_ == kForward && current_ != nullptr &&
+                       CompareInternalKeys(target, current_->key()) > 0;
+    for (auto& c : children_) {
+      if (ahead && (c->Valid() ? CompareInternalKeys(c->key(), target) >= 0
+                               : c->status().ok())) {
+        continue;
+      }
+      c->Seek(target);
+    }
     Rebuild(kForward);
   }
   void SeekForPrev(std::string_view target) override {
