@@ -5,9 +5,9 @@
 //    anything but a bare MANIFEST-<digits> (a path that climbs out, even
 //    one that resolves; an absolute path) is refused as corruption;
 //  - DB::Destroy removes only Strata's own files;
-//  - symlinks (policy in schema/limits.md): the DB directory may be one;
-//    Strata never creates one, never writes through one, and removes a
-//    link, never its target.
+//  - symlinks (policy: README, "Durability and reliability"): the DB
+//    directory may be one; Strata never creates one, never writes through
+//    one, and removes a link, never its target.
 #include <sys/stat.h>
 #include <unistd.h>
 
