@@ -2,7 +2,8 @@
 // in-memory sort when the plan's order is not the requested one. The sort
 // buffers at most max_sort_rows rows (ResourceExhausted beyond); with a
 // limit it keeps only the best skip+limit rows in a heap. Without a sort
-// nothing is buffered: each Next() pulls from the source.
+// nothing is buffered: each Next() pulls from the source. A result's key
+// is turned into JSON only when key() is called.
 #include <algorithm>
 #include <memory>
 
@@ -33,7 +34,7 @@ class FindCursor final : public DocCursor {
         stats_(std::move(stats)) {}
 
   bool Next() override {
-    if (!status_.ok() || done_) return false;
+    if (!status_.ok() || !key_status_.ok() || done_) return false;
     if (q_.limit > 0 && returned_ >= q_.limit) return Finish();
     if (sort_ && !sorted_) {
       status_ = SortAll();
@@ -59,18 +60,16 @@ class FindCursor final : public DocCursor {
         ++skipped_;
         continue;
       }
-      absl::StatusOr<std::string> key = PrimaryKeyToJson(pk);
-      if (!key.ok()) {
-        status_ = key.status();
-        return false;
-      }
-      key_ = *std::move(key);
+      // The key's JSON is built on first use of key(): many callers read
+      // only documents.
+      pk_.assign(pk);
+      key_ready_ = false;
       if (q_.projection.is_identity()) {
         doc_ = doc;
       } else {
         absl::StatusOr<std::string> p = q_.projection.Apply(doc);
         if (!p.ok()) {
-          status_ = CorruptionError(absl::StrFormat("document %s", key_), 0,
+          status_ = CorruptionError(absl::StrFormat("document %s", key()), 0,
                                     std::string(p.status().message()));
           return false;
         }
@@ -83,14 +82,32 @@ class FindCursor final : public DocCursor {
     }
   }
 
-  std::string_view key() const override { return key_; }
+  // A key that does not decode reads as empty and fails the cursor:
+  // status() reports it and Next() returns false from then on.
+  std::string_view key() const override {
+    if (!key_ready_) {
+      key_ready_ = true;
+      absl::StatusOr<std::string> key = PrimaryKeyToJson(pk_);
+      if (key.ok()) {
+        key_ = *std::move(key);
+      } else {
+        key_.clear();
+        if (key_status_.ok()) key_status_ = key.status();
+      }
+    }
+    return key_;
+  }
   std::string_view document() const override { return doc_; }
-  absl::Status status() const override { return status_; }
+  absl::Status status() const override {
+    return status_.ok() ? key_status_ : status_;
+  }
 
  private:
   bool Finish() {
     done_ = true;
+    pk_.clear();
     key_.clear();
+    key_ready_ = true;
     doc_ = {};
     return false;
   }
@@ -148,7 +165,10 @@ class FindCursor final : public DocCursor {
   bool done_ = false;
   uint64_t skipped_ = 0;
   uint64_t returned_ = 0;
-  std::string key_;
+  std::string pk_;           // encoded primary key of the current document
+  mutable std::string key_;  // its JSON, once key() asked for it
+  mutable bool key_ready_ = true;
+  mutable absl::Status key_status_;
   std::string projected_;
   std::string_view doc_;
   absl::Status status_;

@@ -63,7 +63,9 @@ class DocIndexFetchTest : public ::testing::Test {
         ASSERT_TRUE(store_->PutMany("c", batch, true).ok());
         batch.clear();
       }
-      if (i == kDocs / 2) ASSERT_TRUE(db_->Flush().ok());
+      if (i == kDocs / 2) {
+        ASSERT_TRUE(db_->Flush().ok());
+      }
     }
     ASSERT_TRUE(store_->PutMany("c", batch, true).ok());
   }
@@ -261,6 +263,34 @@ TEST_F(DocIndexFetchTest, CursorKeepsItsSnapshotWhileDocumentsChange) {
   std::vector<std::string> now = Find(r);
   ASSERT_EQ(now.size(), want.size() / 2);
   EXPECT_EQ(now[0], R"({"id":"k00003","g":0,"ts":1})");
+}
+
+TEST_F(DocIndexFetchTest, KeysAreDecodedOnDemandAndBadOnesFailTheCursor) {
+  FindRequest r = Q(R"({"n":{"$lt":2}})");
+  auto c = store_->Find("c", r);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->Next());
+  EXPECT_EQ((*c)->key(), R"("k00000")");
+  EXPECT_EQ((*c)->key(), R"("k00000")");  // asked twice, same answer
+  ASSERT_TRUE((*c)->Next());              // key of the second never read
+  EXPECT_EQ((*c)->document(), Doc(1));
+  EXPECT_FALSE((*c)->Next());
+  EXPECT_TRUE((*c)->status().ok());
+  // A document record whose key bytes do not decode (0x01 is no index-key
+  // type tag), sorting before every real one.
+  const std::string dp = docs::CollectionPrefix(docs::kDocumentTag, "c");
+  ASSERT_TRUE(db_->Put(WriteOptions(),
+                       dp + "\x01"
+                            "bad",
+                       5 * kSec, R"({"id":"?","n":0})")
+                  .ok());
+  c = store_->Find("c", r);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->Next());
+  EXPECT_EQ((*c)->document(), R"({"id":"?","n":0})");
+  EXPECT_EQ((*c)->key(), "");
+  EXPECT_TRUE(absl::IsDataLoss((*c)->status())) << (*c)->status();
+  EXPECT_FALSE((*c)->Next());
 }
 
 TEST_F(DocIndexFetchTest, ExactCountReadsNoDocuments) {
