@@ -1,0 +1,7 @@
+# Acceptance audit of issue 4 (time series) through the public API; see
+# docs/acceptance.md.
+strata_test(series_audit_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/audit_series_test.cc
+  LIBS strata_series strata_env
+  LABELS quick
+  TIMEOUT 120)
