@@ -119,6 +119,9 @@ class PlanSource final : public DocSource {
       if (in_.exclude != nullptr && in_.exclude->contains(key_)) continue;
       ++in_.stats->docs_examined;
       if (matcher_ != nullptr) {
+        // Stored documents were validated when written: the byte-level
+        // prefilter may drop them unparsed.
+        if (!matcher_->MayMatch(doc_)) continue;
         absl::StatusOr<bool> m = matcher_->Matches(doc_);
         if (!m.ok()) {
           status_ = CorruptionError(DescribeKey(key_), 0,

@@ -115,9 +115,19 @@ class Matcher {
   // For a document already in memory.
   bool MatchesValue(const JsonValue& doc);
 
+  // A cheap necessary condition on the raw text of a valid JSON document:
+  // false means Matches(json) would be false. The filter's top-level string
+  // equalities ($eq, and $in over strings) each need one of their strings,
+  // quoted, as a substring of any document without escapes (a backslash
+  // anywhere makes this answer true). For stored, validated documents
+  // only: it does not check the syntax.
+  bool MayMatch(std::string_view json) const;
+
  private:
   Filter filter_;
   PathExtractor extractor_;
+  // Each entry: quoted strings of which a matching document holds one.
+  std::vector<std::vector<std::string>> required_;
 };
 
 }  // namespace strata::docs

@@ -2,8 +2,14 @@
 // gathers every value each filter path reaches; the AST is then evaluated
 // over those values with short-circuiting. Never builds a DOM of the
 // document and never allocates per value on the scan path beyond the
-// extractor's reused vectors.
+// extractor's reused vectors. MayMatch is a byte-level prefilter for
+// stored documents: string equalities the filter needs must appear quoted
+// in the text, so most non-matching documents are dropped after a memmem
+// instead of a parse.
+#include <string.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "docs/filter.h"
 
@@ -100,8 +106,84 @@ bool EvaluateFilter(const FilterNode& n, const PathExtractor& values) {
   return false;
 }
 
+namespace {
+
+// "s" as it appears in a document written without escapes, or false if s
+// has a byte JSON must escape.
+bool QuotedLiteral(std::string_view s, std::string* out) {
+  for (char c : s) {
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+      return false;
+    }
+  }
+  out->assign(1, '"').append(s).push_back('"');
+  return true;
+}
+
+// Adds the literal alternatives each conjunct of n needs (see MayMatch).
+// A value equals a string operand only if it is that string, or an array
+// holding it; either way the quoted string is in the text.
+void CollectRequired(const FilterNode& n,
+                     std::vector<std::vector<std::string>>* out) {
+  switch (n.op) {
+    case FilterOp::kAnd:
+      for (const FilterNode& c : n.children) CollectRequired(c, out);
+      return;
+    case FilterOp::kEq: {
+      std::string lit;
+      if (n.value.type() == JsonType::kString &&
+          QuotedLiteral(n.value.string_value(), &lit)) {
+        out->push_back({std::move(lit)});
+      }
+      return;
+    }
+    case FilterOp::kIn: {
+      // null in the list also matches a missing path: no requirement.
+      std::vector<std::string> any;
+      for (const JsonValue& v : n.in_values) {
+        std::string lit;
+        if (v.type() != JsonType::kString ||
+            !QuotedLiteral(v.string_value(), &lit)) {
+          return;
+        }
+        any.push_back(std::move(lit));
+      }
+      if (!any.empty()) out->push_back(std::move(any));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+bool Contains(std::string_view text, std::string_view lit) {
+  return memmem(text.data(), text.size(), lit.data(), lit.size()) != nullptr;
+}
+
+}  // namespace
+
 Matcher::Matcher(Filter filter)
-    : filter_(std::move(filter)), extractor_(filter_.paths()) {}
+    : filter_(std::move(filter)), extractor_(filter_.paths()) {
+  CollectRequired(filter_.root(), &required_);
+}
+
+bool Matcher::MayMatch(std::string_view json) const {
+  if (required_.empty() ||
+      std::memchr(json.data(), '\\', json.size()) != nullptr) {
+    return true;
+  }
+  for (const std::vector<std::string>& any : required_) {
+    bool found = false;
+    for (const std::string& lit : any) {
+      if (Contains(json, lit)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
 
 absl::StatusOr<bool> Matcher::Matches(std::string_view json) {
   if (auto st = extractor_.Extract(json); !st.ok()) return st;
