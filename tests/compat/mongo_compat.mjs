@@ -202,18 +202,63 @@ const COLLS = ["plain", "multi"];
 let compared = 0;
 const diffs = [];
 const unjudged = [];
-// Where mingo is known to differ from MongoDB (README.md, probes there):
-// a field missing inside array elements is not null to it, $gte/$lte null
-// do not match a missing field, a dotted path through an array of scalars
-// yields [] (so $exists is true and {"a.c": []} matches), and $in: [[]]
-// never matches an empty array. Differences on filters using null,
-// $exists or [] are counted as unjudged, not as failures.
+// Where mingo is known to differ from MongoDB (README.md has the probes):
+// a field missing inside array elements is not null to it, a dotted path
+// through an array of scalars yields [] (so $exists is true and
+// {"a.c": []} matches), $in: [[]] never matches an empty array, and
+// $gte/$lte null do not match a missing field. A differing document is
+// unjudged when one of these applies to it: the filter uses null,
+// $exists or [] and an array lies on one of its paths in that document,
+// or the filter has $gte/$lte null and the path is missing there.
+function filterPaths(f, out = []) {
+  if (Array.isArray(f)) f.forEach((x) => filterPaths(x, out));
+  else if (f !== null && typeof f === "object") {
+    for (const [k, v] of Object.entries(f)) {
+      if (k[0] !== "$") out.push(k);
+      if (k === "$and" || k === "$or" || k === "$nor") filterPaths(v, out);
+    }
+  }
+  return out;
+}
+function arrayOnPath(doc, path) {
+  let v = doc;
+  for (const part of path.split(".")) {
+    if (Array.isArray(v)) return true;
+    if (v === null || typeof v !== "object" || !(part in v)) return false;
+    v = v[part];
+  }
+  return Array.isArray(v);
+}
+function missingPath(doc, path) {
+  let v = doc;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || Array.isArray(v) ||
+        !(part in v)) {
+      return true;
+    }
+    v = v[part];
+  }
+  return false;
+}
+function mingoUnreliableFor(filter, doc) {
+  const t = JSON.stringify(filter);
+  const paths = filterPaths(filter);
+  if ((t.includes("null") || t.includes("$exists") || t.includes("[]")) &&
+      paths.some((p) => arrayOnPath(doc, p))) {
+    return true;
+  }
+  return /"\$(gte|lte)":null/.test(t) && paths.some((p) => missingPath(doc, p));
+}
+// For projections and sorts, where no single document is to blame.
 function mingoUnreliable(filter) {
   const t = JSON.stringify(filter);
   return t.includes("null") || t.includes("$exists") || t.includes("[]");
 }
-function report(kind, what, ref, got, filter) {
-  if (filter !== undefined && mingoUnreliable(filter)) {
+function report(kind, what, ref, got, filter, blamed) {
+  const unreliable = blamed !== undefined
+      ? blamed.every((d) => mingoUnreliableFor(filter, d))
+      : filter !== undefined && mingoUnreliable(filter);
+  if (unreliable) {
     unjudged.push(kind);
     if (args.verbose) console.log(`UNJUDGED [${kind}] ${what}`);
     return;
@@ -252,7 +297,8 @@ while (generated < Number(args.filters)) {
       const ex = onlyRef.concat(onlyGot).slice(0, 2).map((x) =>
         JSON.stringify(docs[x - 1])).join(" | ");
       report("filter " + coll, key, "only mingo " + JSON.stringify(onlyRef),
-             "only strata " + JSON.stringify(onlyGot) + "\n      e.g. " + ex, f);
+             "only strata " + JSON.stringify(onlyGot) + "\n      e.g. " + ex, f,
+             onlyRef.concat(onlyGot).map((x) => docs[x - 1]));
     } else if (args.verbose) {
       console.log(`same ${coll} ${key} -> ${ids(ref).length}`);
     }

@@ -15,8 +15,11 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-strata="${1:-}"
-[ $# -gt 0 ] && shift
+strata=""
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  strata="$1"
+  shift
+fi
 [ "${1:-}" = "--" ] && shift
 if [ -z "$strata" ]; then
   for c in "$root/build-compat/src/cli/strata" "$root/build/src/cli/strata"; do
