@@ -6,7 +6,7 @@
 // stored documents: string equalities the filter needs must appear quoted
 // in the text, so most non-matching documents are dropped after a memmem
 // instead of a parse.
-#include <string.h>
+#include <emmintrin.h>
 
 #include <algorithm>
 #include <cstring>
@@ -156,8 +156,40 @@ void CollectRequired(const FilterNode& n,
   }
 }
 
+// True if text holds lit (quoted, so at least 2 bytes). Candidates are
+// found 16 positions at a time by comparing two bytes of lit at once (the
+// ones inside the quotes when there are any, since quotes are common in
+// JSON), then checked whole; memmem was a fifth of a filtered scan.
 bool Contains(std::string_view text, std::string_view lit) {
-  return memmem(text.data(), text.size(), lit.data(), lit.size()) != nullptr;
+  const size_t n = text.size(), m = lit.size();
+  if (m > n) return false;
+  const size_t a = m >= 4 ? 1 : 0;
+  const size_t b = m >= 4 ? m - 2 : m - 1;
+  const __m128i fa = _mm_set1_epi8(lit[a]);
+  const __m128i fb = _mm_set1_epi8(lit[b]);
+  const char* p = text.data();
+  size_t k = 0;
+  for (; k + m + 15 <= n; k += 16) {
+    const __m128i ba =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k + a));
+    const __m128i bb =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k + b));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpeq_epi8(ba, fa), _mm_cmpeq_epi8(bb, fb))));
+    while (mask != 0) {
+      const size_t at = k + static_cast<size_t>(__builtin_ctz(mask));
+      if (std::memcmp(p + at, lit.data(), m) == 0) return true;
+      mask &= mask - 1;
+    }
+  }
+  // The last starts (fewer than 16) one by one.
+  for (; k + m <= n; ++k) {
+    if (p[k + a] == lit[a] && p[k + b] == lit[b] &&
+        std::memcmp(p + k, lit.data(), m) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace

@@ -65,6 +65,28 @@ TEST(FilterPrefilterTest, TableOfCases) {
   }
 }
 
+// The substring search at every offset and length (its 16-wide blocks and
+// the tail), with near misses around it.
+TEST(FilterPrefilterTest, FindsTheStringAtEveryOffset) {
+  for (const char* want : {"z", "zq", "zqz", "alert"}) {
+    absl::StatusOr<Filter> f =
+        ParseFilter(absl::StrFormat(R"({"k":"%s"})", want));
+    ASSERT_TRUE(f.ok());
+    Matcher m(*f);
+    const std::string quoted = absl::StrFormat("\"%s\"", want);
+    std::string near = quoted;
+    near[near.size() / 2] = 'y';  // the same shape, one byte off
+    for (size_t pad = 0; pad < 70; ++pad) {
+      const std::string fill(pad, 'x');
+      const std::string with = "{\"" + fill + "\":" + quoted + "}";
+      const std::string without = "{\"" + fill + "\":" + near + "}";
+      EXPECT_TRUE(m.MayMatch(with)) << with;
+      EXPECT_FALSE(m.MayMatch(without)) << without;
+      EXPECT_FALSE(m.MayMatch(with.substr(0, with.size() - 2))) << with;
+    }
+  }
+}
+
 // Random small documents and filters over a few paths and values: every
 // document Matches accepts passes MayMatch.
 TEST(FilterPrefilterTest, NeverRejectsAMatchingDocument) {
