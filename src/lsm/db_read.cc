@@ -71,11 +71,16 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
 
   // Memtables: skip those whose points all fall outside the time range
   // (their range tombstones still apply).
+  // Oldest timestamp any source may yield: if it is at or above every
+  // rule's floor, nothing read can be dead and no per-record filter is
+  // needed.
+  Timestamp sources_min_ts = kMaxTimestamp;
   auto add_memtable = [&](const std::shared_ptr<MemTable>& m) {
     if (m->num_range_tombstones() > 0) rd->AddAll(m->RangeTombstones());
     if (m->empty() || m->max_ts() < range.t0 || m->min_ts() >= range.t1) {
       return;
     }
+    sources_min_ts = std::min(sources_min_ts, m->min_ts());
     children.push_back(m->NewIterator());
   };
   add_memtable(view.mem);
@@ -129,6 +134,7 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
           continue;
         }
         if (single_key && !(*table)->KeyMayMatch(range.begin)) continue;
+        sources_min_ts = std::min(sources_min_ts, f->min_ts);
         children.push_back((*table)->NewIterator(tro));
       }
     }
@@ -142,7 +148,8 @@ std::unique_ptr<Iterator> DBImpl::NewIteratorFromView(
 
   DBIterArgs args;
   args.internal = NewMergingIterator(std::move(children));
-  if (!uniform_floor) {
+  if (!uniform_floor &&
+      std::max(range.t0, sources_min_ts) < view.rules->MaxFloor(now)) {
     args.internal =
         NewRetentionFilterIterator(std::move(args.internal), view.rules, now);
   }

@@ -118,6 +118,12 @@ void RetentionRules::BuildSegments() {
     pos = open.back()->end;
     open.pop_back();
   }
+  min_retention_ns_ = 0;
+  for (const Segment& seg : segments_) {
+    if (min_retention_ns_ == 0 || seg.retention_ns < min_retention_ns_) {
+      min_retention_ns_ = seg.retention_ns;
+    }
+  }
 }
 
 int RetentionRules::SegmentFor(std::string_view key) const {
@@ -223,7 +229,8 @@ class RetentionFilterIterator final : public InternalIterator {
                           int64_t now)
       : input_(std::move(input)),
         rules_(std::move(rules)),
-        cursor_(rules_.get(), now) {}
+        cursor_(rules_.get(), now),
+        max_floor_(rules_->MaxFloor(now)) {}
 
   bool Valid() const override { return input_->Valid(); }
   void SeekToFirst() override {
@@ -266,9 +273,11 @@ class RetentionFilterIterator final : public InternalIterator {
       std::string_view ik = input_->key();
       // Malformed: let the consumer parse it and report the corruption.
       if (ik.size() < kInternalKeyTrailer) return;
+      const Timestamp ts = ExtractTimestamp(ik);
+      if (ts >= max_floor_) return;  // alive under any rule
       std::string_view user = ExtractUserKey(ik);
       const Timestamp floor = cursor_.Floor(user);
-      if (ExtractTimestamp(ik) >= floor) return;
+      if (ts >= floor) return;
       if (++steps < kStepsBeforeSeek) {
         input_->Next();
       } else {
@@ -286,8 +295,10 @@ class RetentionFilterIterator final : public InternalIterator {
     while (input_->Valid()) {
       std::string_view ik = input_->key();
       if (ik.size() < kInternalKeyTrailer) return;
+      const Timestamp ts = ExtractTimestamp(ik);
+      if (ts >= max_floor_) return;
       std::string_view user = ExtractUserKey(ik);
-      if (ExtractTimestamp(ik) >= cursor_.Floor(user)) return;
+      if (ts >= cursor_.Floor(user)) return;
       if (++steps < kStepsBeforeSeek) {
         input_->Prev();
       } else {
@@ -303,6 +314,7 @@ class RetentionFilterIterator final : public InternalIterator {
   std::unique_ptr<InternalIterator> input_;
   std::shared_ptr<const RetentionRules> rules_;
   RetentionCursor cursor_;
+  const Timestamp max_floor_;
   std::string scratch_;
 };
 

@@ -52,6 +52,12 @@ class RetentionRules {
   // (if given) tells whether every key of the range has that same floor.
   Timestamp MinFloorOver(std::string_view begin, std::string_view end,
                          int64_t now, bool* uniform = nullptr) const;
+  // The largest floor of any key: records at or above it are alive
+  // whatever their key. kMinTimestamp for the empty set.
+  Timestamp MaxFloor(int64_t now) const {
+    return segments_.empty() ? kMinTimestamp
+                             : RetentionFloor(now, min_retention_ns_);
+  }
   // The same over the closed range [first, last] (an SST's user keys).
   Timestamp MinFloorOverClosed(std::string_view first, std::string_view last,
                                int64_t now) const;
@@ -75,6 +81,7 @@ class RetentionRules {
 
   std::vector<RetentionRule> rules_;  // sorted by (begin, end)
   std::vector<Segment> segments_;
+  int64_t min_retention_ns_ = 0;  // over segments_
 };
 
 // Per-record floors for a stream of keys in mostly ascending order: caches
