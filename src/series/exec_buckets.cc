@@ -61,6 +61,8 @@ struct AggColumn {
   std::unique_ptr<Accumulator> acc;
   std::vector<std::pair<int64_t, AggCell>> cells;  // by bucket, ascending
   int64_t start = 0;                               // first bucket emitted
+  // first()/last() without GROUP BY time: AddSeries reads one point.
+  bool ends_only = false;
 };
 
 FieldType OutputType(AggFn fn, FieldType in) {
@@ -199,24 +201,23 @@ absl::Status Accumulate(ExecContext& ctx,
       // Fast path: each column streams its field's iterator.
       for (AggColumn& c : *cols) {
         const FieldInfo& f = plan.fields[c.field];
-        std::unique_ptr<Iterator> it = ctx.reader->NewFieldIterator(
-            plan.measurement, e->info.id, f.id, plan.scan_t0, plan.scan_t1);
+        Iterator* it = c.ends_only ? ctx.ends_scan()->Open(e->info->id, f.id)
+                                   : ctx.scan(0)->Open(e->info->id, f.id);
         if (it == nullptr) {
           return absl::InternalError(
               absl::StrFormat("no iterator for field %s", f.name));
         }
-        if (absl::Status s = c.acc->AddSeries(it.get()); !s.ok()) {
+        if (absl::Status s = c.acc->AddSeries(it); !s.ok()) {
           return SeriesError(
               absl::Status(s.code(), absl::StrFormat("field %s: %s", f.name,
                                                      s.message())),
-              e->info);
+              *e->info);
         }
       }
     } else {
-      RowReader rows(ctx.reader, plan.measurement, e->info.id, plan.fields,
-                     e->verdict == Verdict::kRows ? with_condition : base,
-                     plan.scan_t0, plan.scan_t1);
-      RowAux aux(plan, e->info);
+      RowReader rows(ctx, e->info->id,
+                     e->verdict == Verdict::kRows ? with_condition : base);
+      RowAux aux(plan, *e->info);
       while (rows.Next()) {
         const Val* row = rows.row();
         if (e->verdict == Verdict::kRows &&
@@ -232,7 +233,7 @@ absl::Status Accumulate(ExecContext& ctx,
         }
       }
       for (AggColumn& c : *cols) c.acc->EndSeries();
-      if (!rows.status().ok()) return SeriesError(rows.status(), e->info);
+      if (!rows.status().ok()) return SeriesError(rows.status(), *e->info);
     }
     for (AggColumn& c : *cols) {
       if (c.acc->buckets() > bucket_cap) return ctx.TooManyRows();
@@ -288,6 +289,8 @@ absl::Status RunAggregateGroup(ExecContext& ctx,
     a.column = static_cast<int>(i);
     a.field = c.field;
     a.out_type = OutputType(c.fn, plan.fields[c.field].type);
+    a.ends_only =
+        plan.interval == 0 && (c.fn == AggFn::kFirst || c.fn == AggFn::kLast);
     a.acc = NewAccumulator(c.fn, plan.fields[c.field].type, c.percentile, spec);
     if (a.acc == nullptr) {
       return absl::InternalError(

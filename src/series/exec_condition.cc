@@ -411,6 +411,37 @@ bool Condition::EvalNode(int i, SeriesBinding* b, const Val* row) const {
   return false;
 }
 
+std::vector<std::pair<std::string, std::string>> Condition::RequiredTags()
+    const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (root_ >= 0) CollectRequiredTags(root_, &out);
+  return out;
+}
+
+void Condition::CollectRequiredTags(
+    int i, std::vector<std::pair<std::string, std::string>>* out) const {
+  const Node& n = nodes_[i];
+  if (n.kind == Node::Kind::kAnd) {
+    CollectRequiredTags(n.lhs, out);
+    CollectRequiredTags(n.rhs, out);
+    return;
+  }
+  if (n.kind != Node::Kind::kCompare || n.op != BinaryOp::kEq || n.regex >= 0 ||
+      n.rhs < 0) {
+    return;
+  }
+  const Operand* tag = &operands_[n.lhs];
+  const Operand* lit = &operands_[n.rhs];
+  if (tag->kind != Operand::Kind::kTag) std::swap(tag, lit);
+  // "" also matches series without the tag, which the index does not list.
+  if (tag->kind != Operand::Kind::kTag ||
+      lit->kind != Operand::Kind::kLiteral ||
+      lit->literal.type != Val::Type::kString || lit->text.empty()) {
+    return;
+  }
+  out->emplace_back(tag_keys_[tag->index], lit->text);
+}
+
 bool Condition::Matches(SeriesBinding* b, const Val* row) const {
   if (root_ < 0) return true;
   return EvalNode(root_, b, row);

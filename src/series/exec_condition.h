@@ -13,6 +13,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -59,6 +60,11 @@ class Condition {
   // Plan field indices that row evaluation reads, ascending.
   const std::vector<int>& fields() const { return fields_; }
 
+  // (tag key, value) pairs that every matching series must carry: the
+  // `tag = 'non-empty literal'` comparisons ANDed at the top level. A
+  // series without one of them cannot match, so callers may start from the
+  // tag index; the rest of the condition still has to be bound.
+  std::vector<std::pair<std::string, std::string>> RequiredTags() const;
   // Binds a series' tags (sorted by key) and decides what can be decided.
   Verdict Bind(const std::vector<Tag>& tags, SeriesBinding* b) const;
   // For kRows: does the row match? `row` is indexed by plan field index.
@@ -96,6 +102,8 @@ class Condition {
   bool EvalNode(int i, SeriesBinding* b, const Val* row) const;
   // -1 unknown (depends on fields), else 0/1.
   int EvalPartial(int i, const SeriesBinding& b) const;
+  void CollectRequiredTags(
+      int i, std::vector<std::pair<std::string, std::string>>* out) const;
 
   std::vector<Node> nodes_;
   std::vector<Operand> operands_;

@@ -5,6 +5,7 @@
 #define STRATA_SERIES_EXEC_GROUP_H_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,10 @@
 
 namespace strata::series {
 
-// One selected series with its bound condition. Must not move after
-// binding: the binding views its tag strings.
+// One selected series with its bound condition. The SeriesInfo belongs to
+// the reader (valid for its life), as do the tag strings the binding views.
 struct SeriesEntry {
-  SeriesInfo info;
+  const SeriesInfo* info = nullptr;
   Verdict verdict = Verdict::kAll;
   SeriesBinding binding;
 };
@@ -29,6 +30,15 @@ struct ExecContext {
   const Plan* plan = nullptr;
   size_t max_rows = 0;
   size_t rows = 0;  // result rows so far in this statement
+  // Field scans over the plan's measurement and scan range, made on first
+  // use and shared by every group of the plan: scan(i) is the i-th of those
+  // read at the same time (RowReader joins one per field), ends_scan() the
+  // one for reads of a pair's first or last point only.
+  std::vector<std::unique_ptr<FieldScan>> scans;
+  std::unique_ptr<FieldScan> ends;
+
+  FieldScan* scan(size_t i);
+  FieldScan* ends_scan();
 
   // Accounts for n more result rows; ResourceExhausted past max_rows.
   absl::Status ChargeRows(size_t n);

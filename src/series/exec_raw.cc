@@ -40,9 +40,8 @@ absl::Status RunRawGroup(ExecContext& ctx,
   const int64_t cap = plan.limit > 0 ? plan.limit + plan.offset_rows : 0;
   std::vector<RawRow> rows;
   for (SeriesEntry* e : group) {
-    RowReader reader(ctx.reader, plan.measurement, e->info.id, plan.fields,
-                     e->verdict == Verdict::kRows ? with_condition : selected,
-                     plan.scan_t0, plan.scan_t1);
+    RowReader reader(ctx, e->info->id,
+                     e->verdict == Verdict::kRows ? with_condition : selected);
     std::deque<RawRow> tail;  // descending with a cap: the latest rows
     int64_t taken = 0;
     while (reader.Next()) {
@@ -65,7 +64,7 @@ absl::Status RunRawGroup(ExecContext& ctx,
             r.cells.push_back(ToQueryValue(row[c.field]));
             break;
           case Column::Kind::kTag: {
-            const std::string* v = FindTag(e->info, plan.tag_keys[c.tag]);
+            const std::string* v = FindTag(*e->info, plan.tag_keys[c.tag]);
             r.cells.push_back(v == nullptr ? QueryValue() : QueryValue(*v));
             break;
           }
@@ -85,7 +84,7 @@ absl::Status RunRawGroup(ExecContext& ctx,
         return ctx.TooManyRows();
       }
     }
-    if (!reader.status().ok()) return SeriesError(reader.status(), e->info);
+    if (!reader.status().ok()) return SeriesError(reader.status(), *e->info);
     for (RawRow& r : tail) rows.push_back(std::move(r));
   }
 

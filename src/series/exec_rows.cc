@@ -9,26 +9,34 @@
 
 namespace strata::series {
 
-RowReader::RowReader(SeriesReader* reader, std::string_view measurement,
-                     uint64_t series_id, const std::vector<FieldInfo>& fields,
-                     const std::vector<int>& wanted, Timestamp t0, Timestamp t1)
-    : fields_(fields), row_(fields.size()) {
-  std::vector<int> ids = wanted;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (int f : ids) {
+RowReader::RowReader(ExecContext& ctx, uint64_t series_id,
+                     const std::vector<int>& wanted)
+    : fields_(ctx.plan->fields), row_(fields_.size()) {
+  int ids[8];  // the usual few fields without an allocation
+  std::vector<int> many;
+  int* sorted = ids;
+  if (wanted.size() > 8) {
+    many = wanted;
+    sorted = many.data();
+  } else {
+    std::copy(wanted.begin(), wanted.end(), ids);
+  }
+  std::sort(sorted, sorted + wanted.size());
+  const size_t n = std::unique(sorted, sorted + wanted.size()) - sorted;
+  inputs_.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int f = sorted[i];
     Input in;
     in.field = f;
-    in.type = fields[f].type;
-    in.it =
-        reader->NewFieldIterator(measurement, series_id, fields[f].id, t0, t1);
+    in.type = fields_[f].type;
+    in.it = ctx.scan(i)->Open(series_id, fields_[f].id);
     if (in.it == nullptr) {
       status_ = absl::InternalError(
-          absl::StrFormat("no iterator for field %s", fields[f].name));
+          absl::StrFormat("no iterator for field %s", fields_[f].name));
       return;
     }
     in.it->SeekToFirst();
-    inputs_.push_back(std::move(in));
+    inputs_.push_back(in);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "series/exec_group.h"
 #include "series/exec_value.h"
 #include "series/series_reader.h"
 
@@ -18,10 +19,11 @@ namespace strata::series {
 
 class RowReader {
  public:
-  // Reads `wanted` (indices into `fields`) of one series over [t0, t1).
-  RowReader(SeriesReader* reader, std::string_view measurement,
-            uint64_t series_id, const std::vector<FieldInfo>& fields,
-            const std::vector<int>& wanted, Timestamp t0, Timestamp t1);
+  // Reads `wanted` (indices into the plan's fields) of one series over the
+  // plan's scan range, through the context's field scans 0, 1, ... (one
+  // per field; a RowReader must be done before the next one is made).
+  RowReader(ExecContext& ctx, uint64_t series_id,
+            const std::vector<int>& wanted);
 
   // Moves to the next row; false at the end or on error (see status()).
   bool Next();
@@ -34,7 +36,7 @@ class RowReader {
   struct Input {
     int field;
     FieldType type;
-    std::unique_ptr<Iterator> it;
+    Iterator* it = nullptr;  // owned by the field scan
     bool in_row = false;
   };
   const std::vector<FieldInfo>& fields_;

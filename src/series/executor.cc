@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "absl/strings/str_format.h"
@@ -36,6 +37,22 @@ const std::string* FindTag(const SeriesInfo& s, const std::string& key) {
   return nullptr;
 }
 
+FieldScan* ExecContext::scan(size_t i) {
+  while (scans.size() <= i) {
+    scans.push_back(reader->NewFieldScan(plan->measurement, plan->scan_t0,
+                                         plan->scan_t1, ScanPattern::kAll));
+  }
+  return scans[i].get();
+}
+
+FieldScan* ExecContext::ends_scan() {
+  if (ends == nullptr) {
+    ends = reader->NewFieldScan(plan->measurement, plan->scan_t0, plan->scan_t1,
+                                ScanPattern::kEnds);
+  }
+  return ends.get();
+}
+
 absl::Status SeriesError(const absl::Status& s, const SeriesInfo& series) {
   if (absl::IsDataLoss(s)) {
     return CorruptionError(series.key, 0, std::string(s.message()));
@@ -45,30 +62,64 @@ absl::Status SeriesError(const absl::Status& s, const SeriesInfo& series) {
 
 namespace {
 
+// The series the condition's required tags allow, through the reader's tag
+// index (the shortest list of those tags'), or nullopt: every series.
+absl::StatusOr<std::optional<std::vector<const SeriesInfo*>>> Candidates(
+    SeriesReader* reader, const Plan& plan) {
+  std::optional<std::vector<const SeriesInfo*>> best;
+  for (const auto& [key, value] : plan.condition.RequiredTags()) {
+    absl::StatusOr<std::vector<const SeriesInfo*>> series =
+        reader->SeriesByTag(plan.measurement, key, value);
+    if (!series.ok()) return series.status();
+    if (!best.has_value() || series->size() < best->size()) {
+      best = *std::move(series);
+    }
+    if (best->empty()) break;
+  }
+  return best;
+}
+
 // Runs one plan (one measurement), appending result series.
 absl::Status RunPlan(ExecContext& ctx, std::vector<ResultSeries>* out) {
   const Plan& plan = *ctx.plan;
+  ctx.scans.clear();  // scans read one plan's measurement
+  ctx.ends.reset();
   // Series that the condition does not rule out by their tags.
   std::deque<SeriesEntry> entries;
-  absl::Status st = ctx.reader->ForEachSeries(
-      plan.measurement, [&](const SeriesInfo& info) -> absl::Status {
-        entries.emplace_back();
-        SeriesEntry& e = entries.back();
-        e.info = info;
-        e.verdict = plan.condition.Bind(e.info.tags, &e.binding);
-        if (!e.binding.error.ok()) return e.binding.error;
-        if (e.verdict == Verdict::kNone) entries.pop_back();
-        return absl::OkStatus();
-      });
-  if (!st.ok()) return st;
+  const auto add = [&](const SeriesInfo& info) -> absl::Status {
+    entries.emplace_back();
+    SeriesEntry& e = entries.back();
+    e.info = &info;
+    e.verdict = plan.condition.Bind(info.tags, &e.binding);
+    if (!e.binding.error.ok()) return e.binding.error;
+    if (e.verdict == Verdict::kNone) entries.pop_back();
+    return absl::OkStatus();
+  };
+  absl::StatusOr<std::optional<std::vector<const SeriesInfo*>>> candidates =
+      Candidates(ctx.reader, plan);
+  if (!candidates.ok()) return candidates.status();
+  if (candidates->has_value()) {
+    for (const SeriesInfo* info : **candidates) {
+      if (absl::Status s = add(*info); !s.ok()) return s;
+    }
+  } else if (absl::Status s = ctx.reader->ForEachSeries(plan.measurement, add);
+             !s.ok()) {
+    return s;
+  }
 
   // Tag sets, ordered by their values (keys are the sorted GROUP BY tags).
   std::map<std::vector<std::string>, std::vector<SeriesEntry*>> groups;
+  if (plan.group_by.empty()) {
+    std::vector<SeriesEntry*>& all = groups[{}];
+    all.reserve(entries.size());
+    for (SeriesEntry& e : entries) all.push_back(&e);
+  }
   for (SeriesEntry& e : entries) {
+    if (plan.group_by.empty()) break;
     std::vector<std::string> key;
     key.reserve(plan.group_by.size());
     for (const std::string& k : plan.group_by) {
-      const std::string* v = FindTag(e.info, k);
+      const std::string* v = FindTag(*e.info, k);
       key.push_back(v == nullptr ? std::string() : *v);
     }
     groups[std::move(key)].push_back(&e);

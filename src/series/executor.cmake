@@ -6,6 +6,7 @@ add_library(strata_series_exec STATIC
   ${CMAKE_CURRENT_LIST_DIR}/exec_condition.cc
   ${CMAKE_CURRENT_LIST_DIR}/exec_plan.cc
   ${CMAKE_CURRENT_LIST_DIR}/exec_raw.cc
+  ${CMAKE_CURRENT_LIST_DIR}/exec_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/exec_rows.cc
   ${CMAKE_CURRENT_LIST_DIR}/executor.cc
   ${CMAKE_CURRENT_LIST_DIR}/influx_json.cc

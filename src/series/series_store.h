@@ -3,7 +3,9 @@
 // fixes each field's type per measurement, writes every call as one atomic
 // WriteBatch, and runs the deletes and drops of the catalog. Its in-memory
 // catalog caches are loaded at Open and only ever claim what the DB holds:
-// a failed write leaves them as they were. Thread-safe.
+// a failed write leaves them as they were. After each committed change it
+// publishes a CatalogSnapshot, which readers take together with a DB
+// snapshot. Thread-safe.
 #ifndef STRATA_SERIES_SERIES_STORE_H_
 #define STRATA_SERIES_SERIES_STORE_H_
 
@@ -18,9 +20,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "series/catalog_snapshot.h"
 #include "series/series_db_reader.h"
 #include "series/series_reader.h"
 #include "strata/db.h"
@@ -104,8 +108,11 @@ class SeriesStore {
   // fields and retention override. OK if it does not exist.
   [[nodiscard]] absl::Status DropMeasurement(std::string_view measurement);
 
-  // A reader over a fresh snapshot of the DB.
+  // A reader over a fresh snapshot of the DB and the catalog version
+  // matching it.
   std::unique_ptr<SeriesDbReader> NewReader();
+  // The current catalog version (for tests).
+  std::shared_ptr<const CatalogSnapshot> catalog() const;
 
   // Cache views, for tests and statement planning.
   std::vector<std::string> Measurements() const;
@@ -127,8 +134,20 @@ class SeriesStore {
     absl::flat_hash_map<std::string, FieldEntry> fields;
   };
 
+  // A committed change of one measurement's catalog.
+  struct CatalogChange {
+    std::string measurement;
+    std::vector<SeriesInfo> added;          // new series
+    absl::flat_hash_set<uint64_t> removed;  // dropped series ids
+    bool drop_all = false;                  // the measurement is gone
+  };
+
   SeriesStore(DB* db, const TimeSeriesOptions& options);
   absl::Status LoadCatalog();
+  // Publishes a new catalog version: the changed measurements rebuilt
+  // (fields from measurements_), retention from retention_.
+  void Publish(std::vector<CatalogChange> changes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Every series of measurement in the DB's latest state.
   absl::StatusOr<std::vector<SeriesInfo>> ListSeries(
       std::string_view measurement);
@@ -153,6 +172,8 @@ class SeriesStore {
   absl::flat_hash_map<std::string, int64_t> retention_ ABSL_GUARDED_BY(mu_);
   uint64_t next_series_id_ ABSL_GUARDED_BY(mu_) = 1;
   uint32_t next_field_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // What readers see; replaced, never modified, under mu_ exclusive.
+  std::shared_ptr<const CatalogSnapshot> catalog_ ABSL_GUARDED_BY(mu_);
   // The last ingest met new ids: start the next one exclusively instead of
   // parsing twice. Cleared by an exclusive ingest that created nothing.
   std::atomic<bool> prefer_exclusive_{false};
