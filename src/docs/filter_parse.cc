@@ -1,6 +1,7 @@
 // Filter document -> FilterNode AST. Every error names the JSON location
 // of the offending part of the filter ("filter.$and[1].price.$gt"), so a
-// user can find it in a large query. Never evaluates anything.
+// user can find it in a large query. Never evaluates anything. $all is
+// rewritten here into the $and of equalities it is defined as.
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
@@ -26,11 +27,11 @@ bool IsOperatorObject(const JsonValue& v) {
 // so that users get "unsupported" rather than "unknown".
 bool IsUnsupportedOperator(std::string_view op) {
   static constexpr std::string_view kOps[] = {
-      "$regex",      "$options",    "$all",          "$elemMatch",
-      "$size",       "$type",       "$mod",          "$text",
-      "$where",      "$expr",       "$jsonSchema",   "$comment",
-      "$geoWithin",  "$near",       "$nearSphere",   "$geoIntersects",
-      "$bitsAllSet", "$bitsAnySet", "$bitsAllClear", "$bitsAnyClear"};
+      "$regex",      "$options",      "$elemMatch",     "$size",
+      "$type",       "$mod",          "$text",          "$where",
+      "$expr",       "$jsonSchema",   "$comment",       "$geoWithin",
+      "$near",       "$nearSphere",   "$geoIntersects", "$bitsAllSet",
+      "$bitsAnySet", "$bitsAllClear", "$bitsAnyClear"};
   return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
 }
 
@@ -200,6 +201,8 @@ class FilterParser {
       } else if (op == "$in" || op == "$nin") {
         if (auto st = In(op, path, arg, oploc, &part); !st.ok()) return st;
         if (op == "$nin") part = Not(std::move(part));
+      } else if (op == "$all") {
+        if (auto st = All(path, arg, oploc, &part); !st.ok()) return st;
       } else if (op == "$exists") {
         bool exists;
         if (arg.type() == JsonType::kBool) {
@@ -270,6 +273,38 @@ class FilterParser {
                               return JsonEquals(a, b);
                             });
     out->in_values.erase(last, out->in_values.end());
+    return absl::OkStatus();
+  }
+
+  // {"a": {"$all": [x, y]}} is {"$and": [{"a": x}, {"a": y}]} (MongoDB's
+  // definition); an empty list matches nothing, as MongoDB's does.
+  absl::Status All(int path, const JsonValue& arg, const std::string& loc,
+                   FilterNode* out) {
+    if (!arg.is_array()) {
+      return ErrorAt(absl::StrFormat("$all needs an array, got %s",
+                                     JsonTypeName(arg.type())),
+                     loc);
+    }
+    if (arg.array().size() > limits_.max_in_values) {
+      return ErrorAt(absl::StrFormat("$all has %d values, limit %d",
+                                     arg.array().size(), limits_.max_in_values),
+                     loc);
+    }
+    if (arg.array().empty()) {
+      *out = Leaf(FilterOp::kIn, path);  // an empty $in: never matches
+      return absl::OkStatus();
+    }
+    std::vector<FilterNode> parts;
+    for (size_t i = 0; i < arg.array().size(); ++i) {
+      const JsonValue& v = arg.array()[i];
+      if (IsOperatorObject(v)) {
+        // {"$elemMatch": ...} elements: $elemMatch is not implemented.
+        return ErrorAt("$all values cannot hold operators",
+                       absl::StrFormat("%s[%d]", loc, i));
+      }
+      parts.push_back(Leaf(FilterOp::kEq, path, v));
+    }
+    *out = AndOf(std::move(parts));
     return absl::OkStatus();
   }
 

@@ -39,6 +39,11 @@ TEST(FilterParseTest, BuildsTheExpectedAst) {
       {R"({"$nor":[{"a":1},{"a":2}]})", "(nor (eq a 1) (eq a 2))"},
       {R"({"$or":[{"$and":[{"a":1},{"b":1}]},{}]})",
        "(or (and (eq a 1) (eq b 1)) (true))"},
+      // $all: the $and of equalities (MongoDB's definition).
+      {R"({"t":{"$all":["x",["y"]]}})", R"((and (eq t "x") (eq t ["y"])))"},
+      {R"({"t":{"$all":[1]}})", "(eq t 1)"},
+      {R"({"t":{"$all":[]}})", "(in t [])"},
+      {R"({"t":{"$all":[1],"$ne":2}})", "(and (eq t 1) (not (eq t 2)))"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<Filter> f = ParseFilter(c.filter);
@@ -80,6 +85,11 @@ TEST(FilterParseTest, ErrorsNameTheirPlace) {
       {R"({"$not":{"a":1}})", "unknown top-level operator $not at filter"},
       {R"({"$where":"x"})", "unsupported operator $where at filter"},
       {R"({"a":{"$size":2}})", "unsupported operator $size at filter.a"},
+      {R"({"a":{"$all":5}})",
+       "$all needs an array, got a number at "
+       "filter.a.$all"},
+      {R"({"a":{"$all":[{"$elemMatch":{"b":1}}]}})",
+       "$all values cannot hold operators at filter.a.$all[0]"},
       {R"({"a":{"$elemMatch":{}}})",
        "unsupported operator $elemMatch at filter.a"},
       {R"({"$and":[]})",
@@ -166,6 +176,34 @@ TEST(FilterParseTest, LimitsGiveClearErrors) {
   tight.max_in_values = 2;
   EXPECT_FALSE(ParseFilter(R"({"a":{"$in":[1,2,3]}})", tight).ok());
   EXPECT_TRUE(ParseFilter(R"({"a":{"$in":[1,2]}})", tight).ok());
+}
+
+// $all against documents, with MongoDB's answers (found missing by
+// tests/compat/mongo_compat.sh: mingo and MongoDB support it).
+TEST(FilterParseTest, AllMatchesEveryValue) {
+  struct Case {
+    const char* filter;
+    const char* doc;
+    bool match;
+  };
+  const Case cases[] = {
+      {R"({"t":{"$all":["a","b"]}})", R"({"t":["b","c","a"]})", true},
+      {R"({"t":{"$all":["a","b"]}})", R"({"t":["a","c"]})", false},
+      {R"({"t":{"$all":["a"]}})", R"({"t":"a"})", true},
+      {R"({"t":{"$all":[]}})", R"({"t":[]})", false},
+      {R"({"t":{"$all":[["a","b"]]}})", R"({"t":["a","b"]})", true},
+      {R"({"t":{"$all":[["a","b"]]}})", R"({"t":[["a","b"],"c"]})", true},
+      {R"({"x.t":{"$all":[1,2]}})", R"({"x":[{"t":1},{"t":[2]}]})", true},
+      {R"({"t":{"$all":[null]}})", R"({"u":1})", true},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Filter> f = ParseFilter(c.filter);
+    ASSERT_TRUE(f.ok()) << c.filter << ": " << f.status();
+    Matcher m(*std::move(f));
+    absl::StatusOr<bool> got = m.Matches(c.doc);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, c.match) << c.filter << " on " << c.doc;
+  }
 }
 
 TEST(FilterParseTest, ParseFilterValueUsesItsLocation) {
