@@ -299,6 +299,50 @@ TEST_F(AuditDocsTest, InvalidJsonIsRejectedWithByteOffsetAndReason) {
 }
 
 // ---------------------------------------------------------------------------
+// Writes keep indexes exact: a merge patch that would break a unique index
+// or a limit changes nothing; compound unique indexes compare all paths;
+// an index dropped and created again is backfilled afresh.
+
+TEST_F(AuditDocsTest, PatchesAndCompoundUniqueIndexesChangeNothingOnError) {
+  Make(R"({"name":"u","key":"id","indexes":[)"
+       R"({"name":"email","paths":["email"],"unique":true},)"
+       R"({"name":"pair","paths":["a","b"],"unique":true}]})");
+  Put("u", R"({"id":1,"email":"x@","a":1,"b":1})");
+  Put("u", R"({"id":2,"email":"y@","a":1,"b":2})");
+  // Patch onto another document's unique value: refused, nothing changes.
+  auto p = store_->Patch("u", "2", R"({"email":"x@"})");
+  EXPECT_TRUE(absl::IsAlreadyExists(p.status())) << p.status();
+  EXPECT_EQ(*store_->Get("u", "2"), R"({"id":2,"email":"y@","a":1,"b":2})");
+  EXPECT_THAT(Keys("u", "email", {"\"y@\"", "\"y@\""}), ElementsAre("2"));
+  // Compound: only the whole tuple must be unique.
+  Put("u", R"({"id":3,"email":"z@","a":2,"b":1})");
+  p = store_->Patch("u", "3", R"({"a":1})");
+  EXPECT_TRUE(absl::IsAlreadyExists(p.status())) << p.status();
+  EXPECT_EQ(*store_->Get("u", "3"), R"({"id":3,"email":"z@","a":2,"b":1})");
+  // A patch that nests too deep or removes the key is refused.
+  std::string deep = R"({"d":)";
+  for (int i = 0; i < 200; ++i) deep += "[";
+  for (int i = 0; i < 200; ++i) deep += "]";
+  deep += "}";
+  EXPECT_TRUE(absl::IsInvalidArgument(store_->Patch("u", "3", deep).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      store_->Patch("u", "3", R"({"id":null})").status()));
+  EXPECT_EQ(*store_->Get("u", "3"), R"({"id":3,"email":"z@","a":2,"b":1})");
+  // A successful patch moves the entries.
+  ASSERT_TRUE(store_->Patch("u", "3", R"({"email":null,"b":9})").ok());
+  EXPECT_THAT(Keys("u", "email", {}), ElementsAre("3", "1", "2"));
+  EXPECT_THAT(FindKeys("u", Q(R"({"a":2,"b":9})")), ElementsAre("3"));
+  EXPECT_THAT(Explain("u", Q(R"({"a":2,"b":9})")),
+              HasSubstr(R"("index":"pair")"));
+  // Dropped and created again over a changed collection: backfilled anew.
+  ASSERT_TRUE(store_->DropIndex("u", "pair").ok());
+  Put("u", R"({"id":4,"email":"w@","a":7,"b":7})");
+  ASSERT_TRUE(store_->CreateIndex("u", {"pair", {"a", "b"}, true}).ok());
+  EXPECT_THAT(Keys("u", "pair", {}), ElementsAre("1", "2", "3", "4"));
+  EXPECT_THAT(Keys("u", "pair", {"[7,7]", "[7,7]"}), ElementsAre("4"));
+}
+
+// ---------------------------------------------------------------------------
 // Filters: every operator, implicit equality, dotted paths through objects
 // and arrays, with MongoDB's answers worked out by hand; the same answers
 // with an index on every filtered path.

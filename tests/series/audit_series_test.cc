@@ -277,6 +277,82 @@ TEST_F(AuditSeriesTest, TypedResultsForEveryFieldType) {
                         "type integer"));
 }
 
+TEST_F(AuditSeriesTest, DefaultTimestampIsTheInjectedNowAtPrecision) {
+  Open();
+  clock_->Set(1'700'000'123 * kSec + 456'789'123);
+  struct Case {
+    const char* precision;
+    const char* line;
+    int64_t want;
+  };
+  const Case cases[] = {
+      {"ns", "ns v=1", 1'700'000'123 * kSec + 456'789'123},
+      {"us", "us v=1", 1'700'000'123 * kSec + 456'789'000},
+      {"ms", "ms v=1", 1'700'000'123 * kSec + 456'000'000},
+      {"s", "s v=1", 1'700'000'123 * kSec},
+      {"ms", "ms2 v=1 1700000123001", 1'700'000'123 * kSec + 1'000'000},
+      {"us", "us2 v=1 -5", -5'000},
+  };
+  for (const Case& c : cases) {
+    LineProtocolWriteOptions o;
+    o.precision = c.precision;
+    auto r = Lp(c.line, o);
+    ASSERT_TRUE(r.ok()) << c.line << ": " << r.status();
+    const std::string m(c.line, std::string_view(c.line).find(' '));
+    auto q = ts_->Query("SELECT v FROM " + m);
+    ASSERT_TRUE(q.ok()) << q.status();
+    ASSERT_EQ(q->results.at(0).series.size(), 1u) << c.line;
+    EXPECT_EQ(std::get<int64_t>(q->results[0].series[0].values.at(0).at(0)),
+              c.want)
+        << c.line;
+  }
+}
+
+TEST_F(AuditSeriesTest, DeleteAndDropStatementsThroughQuery) {
+  Open();
+  WriteSeconds(
+      "cpu,host=a v=1 10\ncpu,host=a v=2 20\ncpu,host=b v=3 10\n"
+      "cpu,host=b v=4 30\nmem,host=a f=1i 10\nmem,host=a f=2i 40\n");
+  // DELETE with only a time condition applies to every measurement.
+  EXPECT_EQ(Q("DELETE WHERE time < 15s"), "");
+  EXPECT_EQ(Q("SELECT v FROM cpu"), "cpu time,v|20s 2|30s 4");
+  EXPECT_EQ(Q("SELECT f FROM mem"), "mem time,f|40s 2i");
+  // DELETE FROM with a tag and time.
+  EXPECT_EQ(Q("DELETE FROM cpu WHERE host = 'b' AND time >= 30s"), "");
+  EXPECT_EQ(Q("SHOW SERIES FROM cpu"), " key|'cpu,host=a'");
+  // DROP SERIES by tag, then DROP MEASUREMENT; the type may change after.
+  EXPECT_EQ(Q("DROP SERIES FROM cpu WHERE host = 'a'"), "");
+  EXPECT_EQ(Q("SELECT v FROM cpu"), "");
+  EXPECT_EQ(Q("DROP MEASUREMENT mem"), "");
+  EXPECT_EQ(Q("SHOW MEASUREMENTS"), "");
+  WriteSeconds("mem,host=a f=\"now a string\" 50\n");
+  EXPECT_EQ(Q("SHOW FIELD KEYS FROM mem"),
+            "mem fieldKey,fieldType|'f' 'string'");
+  EXPECT_EQ(Q("SHOW TAG VALUES FROM mem WITH KEY = \"host\""),
+            "mem key,value|'host' 'a'");
+}
+
+TEST_F(AuditSeriesTest, ResultRowLimitIsAStatementError) {
+  ts_options_.max_result_rows = 100;
+  Open();
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += absl::StrFormat("m v=%d %d\n", i, i);
+  ASSERT_TRUE(Lp(text).ok());
+  auto r = ts_->Query("SELECT v FROM m; SELECT count(v) FROM m");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->results.size(), 2u);
+  EXPECT_EQ(r->results[0].error.code(), absl::StatusCode::kResourceExhausted)
+      << r->results[0].error;
+  EXPECT_EQ(Render(r->results[1]), "m time,count|0s 150i");
+  // A LIMIT within the bound is fine.
+  auto ok = ts_->Query("SELECT v FROM m LIMIT 100 OFFSET 49");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_TRUE(ok->results.at(0).error.ok()) << ok->results[0].error;
+  ASSERT_EQ(ok->results[0].series.size(), 1u);
+  EXPECT_EQ(ok->results[0].series[0].values.size(), 100u);
+  EXPECT_EQ(std::get<int64_t>(ok->results[0].series[0].values[0][0]), 49);
+}
+
 // ---------------------------------------------------------------------------
 // InfluxQL end to end over real storage, answers worked out by hand from
 // InfluxDB 1.x semantics.
