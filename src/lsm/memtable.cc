@@ -150,13 +150,13 @@ MemTable::MemTable() : keys_(&arena_), rnd_(0x5eed5eed) {}
 
 SkipNode* MemTable::NewKeyNode(std::string_view user_key, int* height) {
   *height = KeyList::RandomHeight(&rnd_);
-  SkipNode* k =
-      SkipNode::New(&arena_, *height, sizeof(EntryList) + 4 + user_key.size());
-  new (k->payload()) EntryList(&arena_);
-  char* p = k->payload() + sizeof(EntryList);
+  SkipNode* k = SkipNode::New(
+      &arena_, *height, memtable_rep::KeyNodePayloadSize(user_key.size()));
+  char* p = k->payload();
   uint32_t len = static_cast<uint32_t>(user_key.size());
   std::memcpy(p, &len, 4);
   if (len > 0) std::memcpy(p + 4, user_key.data(), len);
+  new (p + memtable_rep::EntriesOffset(len)) EntryList(&arena_);
   return k;
 }
 
@@ -183,25 +183,47 @@ void MemTable::Add(SequenceNumber seq, ValueKind kind,
   const EntryKey ek{ts, PackSeqAndKind(seq, static_cast<uint8_t>(kind))};
   int height;
   SkipNode* e = NewEntryNode(ek.ts, ek.packed, expire_at, value, &height);
-  auto it = index_.find(user_key);
-  if (it != index_.end()) {
-    EntryList* list = Entries(it->second);
-    SkipNode* last = list->WriterLast();
-    // In-order points of a series (the common case for metrics) skip the
-    // search entirely.
-    if (last == nullptr || EntryTraits::Compare(last, ek) < 0) {
-      list->Append(e, height);
-    } else {
-      list->Insert(e, height);
-    }
-  } else {
+  // A new key: its node gets the entry before it is published, so readers
+  // never meet an empty key.
+  auto add_key = [&](bool append) {
     int key_height;
     SkipNode* k = NewKeyNode(user_key, &key_height);
     Entries(k)->Append(e, height);
-    // Publish the key only once it has its entry, so readers never meet an
-    // empty key.
-    keys_.Insert(k, key_height);
+    if (append) {
+      keys_.Append(k, key_height);
+    } else {
+      keys_.Insert(k, key_height);
+    }
+    return k;
+  };
+  SkipNode* last_key = keys_.WriterLast();
+  if (last_key == nullptr || UserKey(last_key) < user_key) {
+    // After every key (ids that grow, new series): certainly new, linked
+    // without a search.
+    SkipNode* k = add_key(/*append=*/true);
     index_.emplace(UserKey(k), k);
+  } else {
+    // One hash probe finds the key or makes its slot.
+    bool added = false;
+    auto it = index_.lazy_emplace(user_key, [&](const auto& ctor) {
+      SkipNode* k = add_key(/*append=*/false);
+      ctor(UserKey(k), k);
+      added = true;
+    });
+    if (!added) {
+      EntryList* list = Entries(it->second);
+      SkipNode* last = list->WriterLast();
+      // In-order points of a series (the common case for metrics) skip
+      // the search entirely.
+      if (last == nullptr || EntryTraits::Compare(last, ek) < 0) {
+        list->Append(e, height);
+      } else {
+        list->Insert(e, height);
+      }
+    }
+  }
+  if (index_.size() > index_size_) {
+    index_size_ = index_.size();
     index_bytes_.store(index_.capacity() *
                            (sizeof(std::pair<std::string_view, SkipNode*>) + 1),
                        std::memory_order_relaxed);

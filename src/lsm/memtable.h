@@ -81,7 +81,8 @@ class MemTable {
   memtable_rep::KeyList keys_;
   // Writer only: user key (bytes in the arena) -> its key node.
   absl::flat_hash_map<std::string_view, SkipNode*, KeyHash> index_;
-  Random rnd_;  // writer only: node heights
+  size_t index_size_ = 0;  // writer only: index_.size() when last charged
+  Random rnd_;             // writer only: node heights
 
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_range_tombstones_{0};

@@ -292,6 +292,56 @@ TEST_F(MemTableModelTest, ScansAndSeeksMatchReference) {
   }
 }
 
+// Document-shaped writes: mostly new keys, half of them after every key
+// so far (growing ids take the append path), half anywhere (index entries
+// take the hash slot and a search), plus updates of keys already there.
+TEST_F(MemTableModelTest, NewKeysAppendedOrInsertedMatchReference) {
+  Random rnd(4242);
+  std::vector<std::string> keys;
+  SequenceNumber seq = 1;
+  for (int i = 0; i < 30000; ++i) {
+    std::string k;
+    uint64_t mode = rnd.Uniform(10);
+    if (mode < 4 || keys.empty()) {
+      k = absl::StrFormat("doc%08d", i);  // grows
+    } else if (mode < 8) {
+      k = absl::StrFormat("ix%05d.%08d", rnd.Uniform(50000), i);
+      if (rnd.OneIn(3)) k = "doc" + k;  // lands among the growing keys
+    } else {
+      k = keys[rnd.Uniform(keys.size())];
+    }
+    keys.push_back(k);
+    const Timestamp ts = static_cast<Timestamp>(rnd.Uniform(100));
+    const ValueKind kind = rnd.OneIn(8) ? ValueKind::kDelete : ValueKind::kPut;
+    const std::string value = absl::StrFormat("v%d", i);
+    ++seq;
+    mem_.Add(seq, kind, k, ts, kNeverExpires, value);
+    ref_[IKey(k, ts, seq, kind)] = RefValue{kNeverExpires, value};
+  }
+  keys_ = keys;
+  max_seq_ = seq;
+  auto it = mem_.NewIterator();
+  it->SeekToFirst();
+  for (auto r = ref_.cbegin(); r != ref_.cend(); ++r) {
+    ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, ref_, r, "forward"));
+    it->Next();
+  }
+  ASSERT_FALSE(it->Valid());
+  it->SeekToLast();
+  for (auto r = ref_.crbegin(); r != ref_.crend(); ++r) {
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectAt(*it, ref_, std::prev(r.base()), "backward"));
+    it->Prev();
+  }
+  ASSERT_FALSE(it->Valid());
+  for (int i = 0; i < 5000; ++i) {
+    std::string target = RandomTarget(&rnd);
+    it->Seek(target);
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectAt(*it, ref_, ref_.lower_bound(target), Describe(target)));
+  }
+}
+
 TEST_F(MemTableModelTest, CountersMatchReference) {
   EXPECT_TRUE(mem_.empty());
   EXPECT_EQ(mem_.min_ts(), kMaxTimestamp);
