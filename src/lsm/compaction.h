@@ -34,6 +34,8 @@ struct PickerOptions {
   int64_t now = 0;
   // Retention rules whose dead data counts as garbage; null = none.
   const RetentionRules* rules = nullptr;
+  // Dead share of a file partly under rules (from its index), if known.
+  std::function<double(const FileMeta&)> mixed_dead_fraction;
 };
 
 // Files whose every record expired: deletable without being read.

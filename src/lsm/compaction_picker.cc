@@ -168,8 +168,12 @@ std::optional<CompactionInputs> PickCompaction(const Version& v,
     if (busy.count(w)) continue;
     const bool one_run = Units(files).size() == 1 && files.front()->level > 0;
     for (const auto& f : files) {
-      bool expired = std::max(ExpiredFraction(*f, o.now),
-                              RuleDeadFraction(*f, o.rules, o.now)) > 0.5;
+      double dead = std::max(ExpiredFraction(*f, o.now),
+                             RuleDeadFraction(*f, o.rules, o.now));
+      if (dead <= 0.5 && o.mixed_dead_fraction) {
+        dead = std::max(dead, o.mixed_dead_fraction(*f));
+      }
+      bool expired = dead > 0.5;
       bool tombs = !one_run && TombstoneFraction(*f) > 0.5;
       if (expired || tombs) {
         return WholeWindow(v, w, CompactionReason::kGarbage);

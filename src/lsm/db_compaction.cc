@@ -2,9 +2,13 @@
 // whole-file drops (TTL or rule), picked compactions, manual CompactRange,
 // and waiting for quiescence.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_format.h"
 #include "lsm/db_impl.h"
+#include "lsm/dbformat.h"
+#include "lsm/table_reader.h"
 #include "util/errors.h"
 
 namespace strata {
@@ -29,6 +33,7 @@ absl::Status DBImpl::SetRetentionRule(std::string_view begin,
   auto next = RetentionRules::With(rules_.get(), begin, end, retention_ns);
   if (!next.ok()) return next.status();
   rules_ = std::move(*next);
+  coverage_.clear();  // summaries are per rule set
   // Time or a shorter retention may have made data dead: let the
   // background threads look now rather than at their next idle tick.
   work_cv_.SignalAll();
@@ -44,16 +49,83 @@ FileList DBImpl::PickDroppableFiles(const Version& v, int64_t now,
   return PickRetentionDeadFiles(v, *rules_, now, compacting_windows_);
 }
 
+FileList DBImpl::FilesNeedingCoverage(const Version& v, int64_t now) {
+  FileList out;
+  if (rules_->empty()) return out;
+  const Timestamp max_floor = rules_->MaxFloor(now);
+  for (const auto& [w, files] : v.windows()) {
+    if (compacting_windows_.count(w)) continue;
+    for (const auto& f : files) {
+      // Only files that may hold dead data, and only once per rule set.
+      if (!f->has_points() || f->min_ts >= max_floor ||
+          coverage_.count(f->number)) {
+        continue;
+      }
+      std::string_view first = ExtractUserKey(f->smallest);
+      std::string_view last = ExtractUserKey(f->largest);
+      // Wholly covered files are estimated from their metadata alone.
+      if (rules_->LongestRetentionOverClosed(first, last) >= 0) continue;
+      if (rules_->TouchesClosed(first, last)) out.push_back(f);
+    }
+  }
+  return out;
+}
+
+void DBImpl::ComputeCoverage(const FileList& files) {
+  std::shared_ptr<const RetentionRules> rules = rules_;
+  mu_.Unlock();
+  std::vector<std::pair<uint64_t, RuleCoverage>> done;
+  for (const auto& f : files) {
+    RuleCoverage c;
+    // The index is in memory once the table is open: no data block is
+    // read. A table that fails to open gets an empty summary (nothing
+    // known dead) rather than a retry loop; reads report the error.
+    auto table = table_cache_->Get(f->number, f->file_size);
+    if (table.ok()) c = SummarizeRuleCoverage((*table)->index(), *rules);
+    done.emplace_back(f->number, std::move(c));
+  }
+  mu_.Lock();
+  if (rules_ != rules) return;  // computed for rules no longer in force
+  std::set<uint64_t> live;
+  {
+    auto v = versions_->current();
+    for (const auto& [w, fs] : v->windows()) {
+      for (const auto& f : fs) live.insert(f->number);
+    }
+  }
+  for (auto it = coverage_.begin(); it != coverage_.end();) {
+    it = live.count(it->first) ? std::next(it) : coverage_.erase(it);
+  }
+  for (auto& [number, c] : done) {
+    if (live.count(number)) coverage_[number] = std::move(c);
+  }
+}
+
+PickerOptions DBImpl::MakePickerOptions(int64_t now) {
+  PickerOptions po;
+  po.merge_trigger = options_.window_merge_trigger;
+  po.now = now;
+  po.rules = rules_.get();
+  if (!coverage_.empty()) {
+    // Called by the picker, under mu_.
+    po.mixed_dead_fraction =
+        [this, now](const FileMeta& f) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+          auto it = coverage_.find(f.number);
+          return it == coverage_.end() ? 0.0 : it->second.DeadFraction(now);
+        };
+  }
+  return po;
+}
+
 bool DBImpl::HasCompactionWork() {
   auto v = versions_->current();
   const int64_t now = env_->NowNanos();
   bool by_rule;
   if (!PickDroppableFiles(*v, now, &by_rule).empty()) return true;
-  PickerOptions po;
-  po.merge_trigger = options_.window_merge_trigger;
-  po.now = now;
-  po.rules = rules_.get();
-  return PickCompaction(*v, po, compacting_windows_).has_value();
+  if (PickCompaction(*v, MakePickerOptions(now), compacting_windows_)) {
+    return true;
+  }
+  return !FilesNeedingCoverage(*v, now).empty();
 }
 
 bool DBImpl::MaybeCompact() {
@@ -63,16 +135,21 @@ bool DBImpl::MaybeCompact() {
   const int64_t now = env_->NowNanos();
   bool by_rule;
   FileList expired = PickDroppableFiles(*v, now, &by_rule);
-  PickerOptions po;
-  po.merge_trigger = options_.window_merge_trigger;
-  po.now = now;
-  po.rules = rules_.get();
   std::optional<CompactionInputs> picked;
-  if (expired.empty()) picked = PickCompaction(*v, po, compacting_windows_);
+  FileList need_coverage;
+  if (expired.empty()) {
+    picked = PickCompaction(*v, MakePickerOptions(now), compacting_windows_);
+    // With nothing else to do, learn which mixed files hold dead data.
+    if (!picked) need_coverage = FilesNeedingCoverage(*v, now);
+  }
   v.reset();
   if (!expired.empty()) {
     absl::Status s = DropExpiredFiles(expired, by_rule);
     if (!s.ok()) RecordBackgroundError(Annotate(s, "dropping expired SSTs"));
+    return true;
+  }
+  if (!need_coverage.empty()) {
+    ComputeCoverage(need_coverage);
     return true;
   }
   if (!picked) return false;

@@ -106,6 +106,16 @@ class DBImpl final : public DB {
   // *by_rule set.
   FileList PickDroppableFiles(const Version& v, int64_t now, bool* by_rule)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Files partly under rules that may hold dead data and have no coverage
+  // summary for the current rules yet.
+  FileList FilesNeedingCoverage(const Version& v, int64_t now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Summarises their indexes (mutex released meanwhile).
+  void ComputeCoverage(const FileList& files)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Picker options with the garbage estimates of the retention rules.
+  PickerOptions MakePickerOptions(int64_t now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RunAndInstall(const CompactionInputs& inputs)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // LogAndApply plus bookkeeping of the new version's shape.
@@ -165,6 +175,9 @@ class DBImpl final : public DB {
   // Retention rules (SetRetentionRule); replaced whole, never null.
   std::shared_ptr<const RetentionRules> rules_ ABSL_GUARDED_BY(mu_) =
       std::make_shared<RetentionRules>();
+  // Index summaries of files partly under rules (keyed by file number),
+  // for the current rules_; cleared when the rules change.
+  std::map<uint64_t, RuleCoverage> coverage_ ABSL_GUARDED_BY(mu_);
   // Largest file count of any window in the current version (for stalls).
   std::atomic<uint64_t> max_window_files_{0};
   std::vector<std::thread> threads_;

@@ -197,6 +197,67 @@ Timestamp RetentionRules::MinFloorOverClosed(std::string_view first,
   return r < 0 ? kMinTimestamp : RetentionFloor(now, r);
 }
 
+int64_t RetentionRules::LongestRetentionOverClosed(
+    std::string_view first, std::string_view last) const {
+  if (segments_.empty()) return -1;
+  bool same;
+  return MaxRetentionOver(first, last, true, &same);
+}
+
+bool RetentionRules::TouchesClosed(std::string_view first,
+                                   std::string_view last) const {
+  // The last segment starting at or before `last` reaches back into
+  // [first, last] if it ends after first.
+  auto it = std::upper_bound(
+      segments_.begin(), segments_.end(), last,
+      [](std::string_view k, const Segment& s) { return k < s.begin; });
+  if (it == segments_.begin()) return false;
+  return BeforeEnd(first, std::prev(it)->end);
+}
+
+double RuleCoverage::DeadFraction(int64_t now) const {
+  if (total_records == 0) return 0;
+  double dead = 0;
+  for (const Run& r : runs) {
+    const Timestamp floor = RetentionFloor(now, r.retention_ns);
+    if (r.max_ts < floor) {
+      dead += static_cast<double>(r.records);
+    } else if (r.min_ts < floor) {
+      dead +=
+          static_cast<double>(r.records) *
+          (static_cast<double>(floor) - static_cast<double>(r.min_ts)) /
+          (static_cast<double>(r.max_ts) - static_cast<double>(r.min_ts) + 1);
+    }
+  }
+  return dead / static_cast<double>(total_records);
+}
+
+RuleCoverage SummarizeRuleCoverage(const std::vector<IndexEntry>& index,
+                                   const RetentionRules& rules) {
+  RuleCoverage c;
+  for (const IndexEntry& e : index) {
+    c.total_records += e.count;
+    // Malformed bounds count as "not covered" (the estimate stays low).
+    if (e.count == 0 || e.first_key.size() < kInternalKeyTrailer ||
+        e.last_key.size() < kInternalKeyTrailer) {
+      continue;
+    }
+    const int64_t r = rules.LongestRetentionOverClosed(
+        ExtractUserKey(e.first_key), ExtractUserKey(e.last_key));
+    if (r <= 0) continue;
+    auto run = std::find_if(c.runs.begin(), c.runs.end(),
+                            [&](const auto& x) { return x.retention_ns == r; });
+    if (run == c.runs.end()) {
+      c.runs.push_back(RuleCoverage::Run{r, 0, kMaxTimestamp, kMinTimestamp});
+      run = std::prev(c.runs.end());
+    }
+    run->records += e.count;
+    run->min_ts = std::min(run->min_ts, e.min_ts);
+    run->max_ts = std::max(run->max_ts, e.max_ts);
+  }
+  return c;
+}
+
 Timestamp RetentionCursor::Floor(std::string_view key) {
   if (cached_ && lo_ <= key && BeforeEnd(key, hi_)) return floor_;
   cached_ = true;

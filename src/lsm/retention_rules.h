@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lsm/format.h"
 #include "lsm/internal_iterator.h"
 #include "strata/types.h"
 
@@ -61,6 +62,12 @@ class RetentionRules {
   // The same over the closed range [first, last] (an SST's user keys).
   Timestamp MinFloorOverClosed(std::string_view first, std::string_view last,
                                int64_t now) const;
+  // The longest retention over [first, last]; -1 if some key in it is
+  // under no rule.
+  int64_t LongestRetentionOverClosed(std::string_view first,
+                                     std::string_view last) const;
+  // Whether some rule covers a key of [first, last].
+  bool TouchesClosed(std::string_view first, std::string_view last) const;
 
  private:
   // A maximal key range with one innermost rule. Disjoint, sorted.
@@ -83,6 +90,27 @@ class RetentionRules {
   std::vector<Segment> segments_;
   int64_t min_retention_ns_ = 0;  // over segments_
 };
+
+// The part of an SST under rules, summarised from its index (no data block
+// read): for each retention, the records and ts span of the data blocks
+// whose whole key range has it as its longest retention. Blocks reaching a
+// key under no rule are left out, so the estimate never overstates.
+struct RuleCoverage {
+  struct Run {
+    int64_t retention_ns = 0;
+    uint64_t records = 0;
+    Timestamp min_ts = kMaxTimestamp;
+    Timestamp max_ts = kMinTimestamp;
+  };
+  std::vector<Run> runs;
+  uint64_t total_records = 0;
+
+  // Estimated share of the file's records dead at now, assuming each run's
+  // timestamps spread evenly over its span.
+  double DeadFraction(int64_t now) const;
+};
+RuleCoverage SummarizeRuleCoverage(const std::vector<IndexEntry>& index,
+                                   const RetentionRules& rules);
 
 // Per-record floors for a stream of keys in mostly ascending order: caches
 // the key interval of the last answer, so a run of keys under one rule (or

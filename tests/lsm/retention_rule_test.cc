@@ -359,6 +359,46 @@ TEST_F(RetentionDBTest, KeysOutsideEveryRuleSurvive) {
   EXPECT_EQ(db_->GetStats().dropped_retention, 200u);
 }
 
+// Files mixing keys under a rule with keys under none (series data and
+// documents with their own times in one window) are never dead whole; their
+// index tells the picker how much of them is, and the window is rewritten.
+TEST_F(RetentionDBTest, MixedFilesAreReclaimedUsingTheirIndex) {
+  options_.time_window_ns = 1'000'000;
+  Open();
+  const int64_t now = clock_->NowNanos();
+  for (int f = 0; f < 3; f++) {
+    for (int i = 0; i < 400; i++) {
+      Put(absl::StrFormat("m%03d", i), now - 900'000 + f * 100 + i * 1'500,
+          std::string(40, 'a' + f));
+    }
+    for (int i = 0; i < 50; i++) {
+      Put(absl::StrFormat("z%02d", i), now - 900'000 + f * 100 + i * 12'000,
+          "document outside every rule");
+    }
+    ASSERT_TRUE(db_->Flush().ok());
+  }
+  ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
+  const Stats before = db_->GetStats();
+  ASSERT_TRUE(db_->SetRetentionRule("m", "n", 800'000).ok());
+  ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
+  EXPECT_EQ(db_->GetStats().dropped_retention, 0u);
+  clock_->Advance(400'000);
+  ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
+  const Stats after = db_->GetStats();
+  EXPECT_GT(after.dropped_retention, 0u);
+  EXPECT_EQ(after.files_dropped_retention, 0u);
+  EXPECT_LT(after.live_bytes, before.live_bytes / 2);
+  size_t docs = 0;
+  for (const auto& [k, ts] : ScanAll()) {
+    if (k[0] == 'z') {
+      docs++;
+    } else {
+      EXPECT_GT(ts + 800'000, clock_->NowNanos()) << k;
+    }
+  }
+  EXPECT_EQ(docs, 150u);
+}
+
 TEST_F(RetentionDBTest, InvalidRulesAreRefused) {
   Open();
   ASSERT_TRUE(db_->SetRetentionRule("b", "m", 10).ok());
