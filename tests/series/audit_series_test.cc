@@ -550,6 +550,54 @@ TEST_F(AuditQueryTest, SelectEdgeCasesMatchInfluxDb) {
       {"SELECT mean(idle) FROM cpu WHERE time >= 0 AND time < 40s "
        "GROUP BY time(10s) fill(linear)",
        "cpu time,mean|0s 70|10s 80|20s 70|30s -"},
+      {"SELECT mean(usage) FROM cpu WHERE time >= 0 AND time < 40s "
+       "GROUP BY time(20s), host fill(previous)",
+       "cpu{host=a} time,mean|0s 1.5|20s 4; cpu{host=b} time,mean|0s 10|20s "
+       "20; cpu{host=c} time,mean|0s 5|20s 5"},
+      {"SELECT count(usage) FROM cpu WHERE time >= 0 AND time < 60s "
+       "GROUP BY time(20s) fill(previous)",
+       "cpu time,count|0s 4i|20s 2i|40s 2i"},
+      // Without a lower bound: from the first point's bucket up to now().
+      {"SELECT mean(usage) FROM cpu GROUP BY time(30s)",
+       "cpu time,mean|0s 4.4|30s 20|60s 8|90s -"},
+      {"SELECT count(usage) FROM cpu WHERE host = 'a' GROUP BY time(20s) "
+       "LIMIT 2 OFFSET 1",
+       "cpu time,count|20s 1i|40s 0i"},
+      // An inclusive upper bound on a bucket edge opens that bucket.
+      {"SELECT mean(usage) FROM cpu WHERE time >= 0 AND time <= 20s "
+       "GROUP BY time(20s)",
+       "cpu time,mean|0s 4.5|20s 4"},
+      {"SELECT mean(usage) FROM cpu WHERE time >= 5s AND time < 20s "
+       "GROUP BY time(10s)",
+       "cpu time,mean|0s -|10s 3.5"},
+      // Time arithmetic on a string literal; bounds intersect.
+      {"SELECT usage FROM cpu WHERE time >= '1970-01-01T00:00:20Z' - 10s "
+       "AND host = 'a'",
+       "cpu time,usage|10s 2|20s 4|60s 8"},
+      {"SELECT usage FROM cpu WHERE time >= 10s AND time >= 20s AND "
+       "host = 'a'",
+       "cpu time,usage|20s 4|60s 8"},
+      // A double-quoted name is an identifier, not a string.
+      {"SELECT usage FROM cpu WHERE host = \"a\"", ""},
+      {"SELECT usage FROM cpu LIMIT 0",
+       "cpu time,usage|0s 1|0s 10|10s 2|15s 5|20s 4|30s 20|60s 8"},
+      {"SELECT usage, idle FROM cpu WHERE host = 'c'",
+       "cpu time,usage,idle|15s 5 -"},
+      {"SELECT idle FROM cpu WHERE host = 'c'", ""},
+      {"SELECT usage FROM cpu WHERE region = ''", "cpu time,usage|15s 5"},
+      // Descending order also reverses the series order, as InfluxDB's
+      // sorted merge does.
+      {"SELECT usage FROM cpu GROUP BY host ORDER BY time DESC LIMIT 1",
+       "cpu{host=c} time,usage|15s 5; cpu{host=b} time,usage|30s 20; "
+       "cpu{host=a} time,usage|60s 8"},
+      {"SELECT stddev(usage) FROM cpu WHERE host = 'c'",
+       "cpu time,stddev|0s -"},
+      {"SELECT median(idle) FROM cpu", "cpu time,median|0s 75"},
+      {"SELECT percentile(usage, 12.5) FROM cpu", "cpu time,percentile|0s 1"},
+      {"SELECT percentile(usage, 0) FROM cpu", ""},
+      // The offset is taken modulo the interval.
+      {"SELECT mean(usage) FROM cpu GROUP BY time(20s, 30s) LIMIT 2",
+       "cpu time,mean|-10s 5.5|10s 3.666666667"},
       // Boolean and string fields in conditions.
       {"SELECT s FROM ev WHERE ok = true", "ev time,s|1s 'x'"},
       {"SELECT ok FROM ev WHERE s = 'y'", "ev time,ok|2s false"},
