@@ -696,6 +696,54 @@ class AuditStorageTest : public AuditSeriesTest {
   }
 };
 
+// The layout of schema/series.md as a user of the DB sees it: data keys
+// are 0x10 comp(measurement) be64(series) be32(field), so each field of a
+// series is one key whose records come in time order, and the keys of one
+// measurement are one contiguous run, however the points were written.
+TEST_F(AuditStorageTest, SeriesPointsAreContiguousInTimeOrder) {
+  std::string text;
+  uint64_t state = 7;
+  for (int i = 0; i < 3000; ++i) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    const int t = static_cast<int>((state >> 33) % 100000);  // any order
+    text += absl::StrFormat("cpu,host=h%d u=%d,s=%di %d\n", i % 3, i, i, t);
+    text += absl::StrFormat("mem,host=h%d f=%d %d\n", i % 2, i, t);
+    text += absl::StrFormat("cpv x=%d %d\n", i, t);  // sorts next to cpu
+  }
+  WriteSeconds(text);
+  for (int pass = 0; pass < 2; ++pass) {
+    auto it = db_->NewIterator(ReadOptions(), ScanRange{"\x10", "\x11"});
+    std::vector<std::string> runs;  // measurement of each run of keys
+    std::string last_key;
+    int64_t last_ts = 0;
+    uint64_t records = 0, keys = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++records) {
+      const std::string key(it->key());
+      const size_t end = key.find(std::string("\0\x01", 2));
+      ASSERT_NE(end, std::string::npos);
+      ASSERT_EQ(key.size(), end + 2 + 8 + 4) << "series id + field id";
+      const std::string m = key.substr(1, end - 1);
+      if (runs.empty() || runs.back() != m) runs.push_back(m);
+      if (key == last_key) {
+        EXPECT_GT(it->timestamp(), last_ts) << m;
+      } else {
+        EXPECT_GT(key, last_key);
+        ++keys;
+      }
+      last_key = key;
+      last_ts = it->timestamp();
+    }
+    ASSERT_TRUE(it->status().ok()) << it->status();
+    EXPECT_EQ(runs, (std::vector<std::string>{"cpu", "cpv", "mem"}));
+    EXPECT_EQ(keys, 3u * 2 + 1 + 2);  // fields x series
+    // Points at equal times in one series merged; so count distinct ones.
+    EXPECT_LE(records, 4u * 3000);
+    EXPECT_GT(records, 3u * 3000);
+    ASSERT_TRUE(db_->Flush().ok());
+    ASSERT_TRUE(db_->CompactRange("", "").ok());
+  }
+}
+
 TEST_F(AuditStorageTest, WindowQueryTouchesOnlyOverlappingBlocks) {
   constexpr int kPoints = 40'000;
   WriteRegular(1, kPoints);
