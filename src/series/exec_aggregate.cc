@@ -53,6 +53,20 @@ In FromVal(const Val& v) {
   }
 }
 
+// The inverse of DecodeBits for the accumulator's input type.
+template <class In>
+In FromBits(uint64_t bits) {
+  if constexpr (std::is_same_v<In, std::string_view>) {
+    return In();  // strings never come as bits
+  } else if constexpr (std::is_same_v<In, bool>) {
+    return bits != 0;
+  } else {
+    In v;
+    std::memcpy(&v, &bits, 8);
+    return v;
+  }
+}
+
 // Stored form of an input value (strings are copied out of the iterator).
 template <class In>
 using Stored =
@@ -413,6 +427,13 @@ class AccumulatorImpl final : public Accumulator {
     }
   }
 
+  void AddBits(const int64_t* ts, const uint64_t* bits, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      Route(ts[i]);
+      agg_.Add(cur_, FromBits<In>(bits[i]), ts[i], nullptr);
+    }
+  }
+
   void EndSeries() override { Flush(); }
 
   size_t buckets() const override { return table_.size(); }
@@ -513,6 +534,26 @@ int64_t Clamp(__int128 v) {
 }
 
 }  // namespace
+
+bool DecodeBits(FieldType type, std::string_view bytes, uint64_t* bits) {
+  switch (type) {
+    case FieldType::kFloat:
+    case FieldType::kInteger:
+    case FieldType::kUnsigned:
+      if (bytes.size() != 8) return false;
+      std::memcpy(bits, bytes.data(), 8);
+      return true;
+    case FieldType::kBoolean:
+      if (bytes.size() != 1 || static_cast<uint8_t>(bytes[0]) > 1) {
+        return false;
+      }
+      *bits = static_cast<uint8_t>(bytes[0]);
+      return true;
+    case FieldType::kString:
+      return false;
+  }
+  return false;
+}
 
 int64_t BucketSpec::Index(int64_t t) const {
   if (interval == 0) return 0;

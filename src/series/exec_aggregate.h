@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,6 +60,10 @@ class Accumulator {
   // Folds one point of the current series (v has the field's type); call
   // EndSeries() after the last point of each series.
   virtual void AddPoint(const Val& v, int64_t t, const AuxSource* aux) = 0;
+  // Folds n points of the current series, in time order, whose values were
+  // decoded by DecodeBits (fixed-size field types only); call EndSeries()
+  // after the series' last chunk. Lets several accumulators share one read.
+  virtual void AddBits(const int64_t* ts, const uint64_t* bits, size_t n) = 0;
   virtual void EndSeries() = 0;
   // Non-empty buckets so far.
   virtual size_t buckets() const = 0;
@@ -66,6 +71,10 @@ class Accumulator {
   // (percentile out of range) are left out. Call once.
   virtual std::vector<std::pair<int64_t, AggCell>> Finish() = 0;
 };
+
+// The stored bytes of a fixed-size value (float, integer, unsigned,
+// boolean) as 64 bits for AddBits; false if malformed or a string.
+bool DecodeBits(FieldType type, std::string_view bytes, uint64_t* bits);
 
 // REQUIRES: AggSupports(fn, type).
 std::unique_ptr<Accumulator> NewAccumulator(AggFn fn, FieldType type,

@@ -175,6 +175,34 @@ QueryValue CellValue(const Plan& plan, const AggColumn& c, int64_t k,
   return QueryValue();
 }
 
+// Reads one series' field once for several accumulators, in chunks of
+// decoded values, ending the series for each.
+absl::Status AddShared(Iterator* it, const FieldInfo& f,
+                       const std::vector<AggColumn*>& cols) {
+  constexpr size_t kChunk = 256;
+  int64_t ts[kChunk];
+  uint64_t bits[kChunk];
+  size_t n = 0;
+  absl::Status s;
+  const auto flush = [&] {
+    for (AggColumn* c : cols) c->acc->AddBits(ts, bits, n);
+    n = 0;
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ts[n] = it->timestamp();
+    if (!DecodeBits(f.type, it->value(), &bits[n])) {
+      s = absl::DataLossError(absl::StrFormat(
+          "malformed value of %d bytes at time %d", it->value().size(), ts[n]));
+      break;
+    }
+    if (++n == kChunk) flush();
+  }
+  flush();
+  for (AggColumn* c : cols) c->acc->EndSeries();
+  if (!s.ok()) return s;
+  return it->status();
+}
+
 // Streams the group's series into the accumulators.
 absl::Status Accumulate(ExecContext& ctx,
                         const std::vector<SeriesEntry*>& group,
@@ -196,10 +224,40 @@ absl::Status Accumulate(ExecContext& ctx,
       ctx.max_rows +
       static_cast<size_t>(std::max<int64_t>(0, plan.offset_rows));
 
+  // Columns that read the same fixed-size field in full share one read:
+  // shared[i] lists the columns column i feeds (empty: it reads alone or
+  // another column feeds it).
+  std::vector<std::vector<AggColumn*>> shared(cols->size());
+  std::vector<bool> fed(cols->size(), false);
+  for (size_t i = 0; i < cols->size(); ++i) {
+    AggColumn& c = (*cols)[i];
+    if (fed[i] || c.ends_only) continue;
+    std::vector<AggColumn*> same = {&c};
+    bool needs_value = plan.columns[c.column].fn != AggFn::kCount;
+    for (size_t j = i + 1; j < cols->size(); ++j) {
+      AggColumn& d = (*cols)[j];
+      if (d.field != c.field || d.ends_only) continue;
+      same.push_back(&d);
+      needs_value = needs_value || plan.columns[d.column].fn != AggFn::kCount;
+    }
+    // Counting alone never decodes a value, so it keeps its own read.
+    if (same.size() < 2 || !needs_value ||
+        plan.fields[c.field].type == FieldType::kString) {
+      continue;
+    }
+    for (size_t j = i + 1; j < cols->size(); ++j) {
+      if ((*cols)[j].field == c.field && !(*cols)[j].ends_only) fed[j] = true;
+    }
+    shared[i] = std::move(same);
+  }
+
   for (SeriesEntry* e : group) {
     if (e->verdict == Verdict::kAll && !with_aux) {
-      // Fast path: each column streams its field's iterator.
-      for (AggColumn& c : *cols) {
+      // Fast path: each column streams its field's iterator, or several
+      // columns share one.
+      for (size_t i = 0; i < cols->size(); ++i) {
+        AggColumn& c = (*cols)[i];
+        if (fed[i]) continue;
         const FieldInfo& f = plan.fields[c.field];
         Iterator* it = c.ends_only ? ctx.ends_scan()->Open(e->info->id, f.id)
                                    : ctx.scan(0)->Open(e->info->id, f.id);
@@ -207,7 +265,9 @@ absl::Status Accumulate(ExecContext& ctx,
           return absl::InternalError(
               absl::StrFormat("no iterator for field %s", f.name));
         }
-        if (absl::Status s = c.acc->AddSeries(it); !s.ok()) {
+        absl::Status s = shared[i].empty() ? c.acc->AddSeries(it)
+                                           : AddShared(it, f, shared[i]);
+        if (!s.ok()) {
           return SeriesError(
               absl::Status(s.code(), absl::StrFormat("field %s: %s", f.name,
                                                      s.message())),

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "series/fake_series_reader.h"
 #include "series/influxql/parser.h"
@@ -643,14 +644,52 @@ TEST_F(ExecutorTest, TooManyRows) {
 
 TEST_F(ExecutorTest, CorruptValuesAreDataLoss) {
   reader_.AddRaw("m", {{"host", "a"}}, "v", FieldType::kFloat, "abc", 5);
-  for (const char* q : {"SELECT v FROM m", "SELECT mean(v) FROM m",
-                        "SELECT mean(v) FROM m WHERE v > 0"}) {
+  for (const char* q :
+       {"SELECT v FROM m", "SELECT mean(v) FROM m",
+        "SELECT mean(v) FROM m WHERE v > 0", "SELECT mean(v), max(v) FROM m"}) {
     absl::StatusOr<std::vector<ResultSeries>> r = Run(q);
     EXPECT_TRUE(absl::IsDataLoss(r.status())) << q << ": " << r.status();
     EXPECT_NE(std::string(r.status().message()).find("m,host=a"),
               std::string::npos)
         << r.status();
   }
+}
+
+// Several aggregates of one field read it once, in chunks (more points
+// than one chunk here), and must answer as each read alone.
+TEST_F(ExecutorTest, AggregatesOfOneFieldShareARead) {
+  for (int t = 0; t < 1000; ++t) {
+    reader_.AddInt("m", {{"host", "a"}}, "v", t % 7, t);
+    reader_.Add("m", {{"host", "a"}}, "b", FieldValue::Boolean(t % 3 == 0), t);
+    if (t % 2 == 0) reader_.AddInt("m", {{"host", "b"}}, "v", -t, t);
+  }
+  const std::string together =
+      Q("SELECT count(v), sum(v), min(v), max(v), first(v), last(v), "
+        "spread(v), median(v) FROM m WHERE time >= 0 AND time < 1000 "
+        "GROUP BY time(300ns), host");
+  std::string alone;
+  for (const char* fn :
+       {"count", "sum", "min", "max", "first", "last", "spread", "median"}) {
+    alone +=
+        Q(absl::StrFormat("SELECT %s(v) FROM m WHERE time >= 0 AND "
+                          "time < 1000 GROUP BY time(300ns), host",
+                          fn));
+  }
+  // Same cells, one column at a time.
+  EXPECT_NE(together.find("m{host=a} time,count,sum,min,max,first,last,"
+                          "spread,median\n"
+                          "  0 300i 897i 0i 6i 0i 5i 6i 3\n"),
+            std::string::npos)
+      << together;
+  EXPECT_NE(alone.find("m{host=b} time,sum\n  0 -22350i\n"), std::string::npos)
+      << alone;
+  EXPECT_EQ(Q("SELECT count(b), max(b), last(b) FROM m WHERE host = 'a' AND "
+              "time >= 0 AND time < 1000 GROUP BY time(500ns)"),
+            "m time,count,max,last\n"
+            "  0 500i true false\n"
+            "  500 500i true true\n");
+  EXPECT_EQ(Q("SELECT sum(v), mean(v) FROM m WHERE host = 'b'"),
+            "m time,sum,mean\n  0 -249500i -499\n");
 }
 
 TEST_F(ExecutorTest, RegexSource) {
