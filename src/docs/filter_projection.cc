@@ -53,6 +53,48 @@ absl::Status InsertPath(N* root, const JsonPath& path, std::string_view loc) {
   return absl::OkStatus();
 }
 
+// One projected path with its 0/1 value, after nested forms are flattened.
+struct SpecEntry {
+  std::string path;
+  const JsonValue* value;
+  std::string loc;
+};
+
+// Flattens {"a": {"b": 1}} into "a.b": 1, as MongoDB (4.4+) reads a nested
+// projection document. Operator objects ($slice, $elemMatch) are not
+// supported; an empty sub-projection is an error, as in MongoDB. Depth is
+// bounded by the path length limit.
+absl::Status Flatten(const JsonValue& spec, const std::string& prefix,
+                     std::string_view where, size_t depth,
+                     std::vector<SpecEntry>* out) {
+  for (const auto& [key, value] : spec.object()) {
+    std::string loc = absl::StrFormat("%s.%s", where, key);
+    std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (!value.is_object()) {
+      out->push_back({std::move(path), &value, std::move(loc)});
+      continue;
+    }
+    if (value.object().empty()) {
+      return ErrorAt("an empty sub-projection is not allowed", loc);
+    }
+    for (const auto& member : value.object()) {
+      if (!member.first.empty() && member.first[0] == '$') {
+        // $slice, $elemMatch: not implemented.
+        return ErrorAt(
+            "projection values must be 0, 1, true or false, got an object",
+            loc);
+      }
+    }
+    if (depth + 1 >= kMaxPathComponents) {
+      return ErrorAt("projection nests too deep", loc);
+    }
+    if (auto st = Flatten(value, path, loc, depth + 1, out); !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Projection> Projection::Parse(const JsonValue& spec,
@@ -68,8 +110,12 @@ absl::StatusOr<Projection> Projection::Parse(const JsonValue& spec,
   int mode = 0;         // of the non-key paths: 1 include, -1 exclude
   int key_mode = 0;     // the key field itself, if named
   std::string key_loc;  // where it was named
-  for (const auto& [key, value] : spec.object()) {
-    std::string loc = absl::StrFormat("%s.%s", where, key);
+  std::vector<SpecEntry> entries;
+  if (auto st = Flatten(spec, "", where, 0, &entries); !st.ok()) return st;
+  for (SpecEntry& e : entries) {
+    const std::string& key = e.path;
+    const JsonValue& value = *e.value;
+    const std::string& loc = e.loc;
     bool include;
     if (value.type() == JsonType::kBool) {
       include = value.bool_value();

@@ -3,12 +3,13 @@
 // inclusion projection unless the projection sets it to 0. Format:
 // schema/query.schema.json ("projection").
 //
-// MongoDB's rules: values are 0/1 or false/true; inclusion and exclusion
-// cannot be mixed except for excluding the key field; "a" and "a.b"
-// together are a path collision. Dotted paths apply to every element of
-// an array on the way; an inclusion drops array elements that are not
-// objects (or arrays) there. Path components are field names here, never
-// array indexes. Output keeps the document's member order.
+// MongoDB's rules: values are 0/1 or false/true (any non-zero number
+// includes); a nested document {"b": {"c": 1}} means "b.c" (MongoDB 4.4+);
+// inclusion and exclusion cannot be mixed except for excluding the key
+// field; "a" and "a.b" together are a path collision. Dotted paths apply to
+// every element of an array on the way; an inclusion drops array elements that
+// are not objects (or arrays) there. Path components are field names here,
+// never array indexes. Output keeps the document's member order.
 #ifndef STRATA_DOCS_FILTER_PROJECTION_H_
 #define STRATA_DOCS_FILTER_PROJECTION_H_
 

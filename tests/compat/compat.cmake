@@ -18,3 +18,10 @@ foreach(_h influxdb mongo)
   set_tests_properties(compat_${_h} PROPERTIES
     SKIP_RETURN_CODE 77 LABELS compat TIMEOUT 900)
 endforeach()
+
+# Fixes made for compatibility in the compat-owned parsers (projection).
+strata_test(docs_compat_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/docs_compat_test.cc
+  LIBS strata_docs_core
+  LABELS docs quick
+  TIMEOUT 60)
