@@ -12,10 +12,13 @@
 //   the entries since the last restart span kRestartBytes, so blocks of
 //   large values (documents) restart at nearly every entry: a seek is then
 //   a binary search touching a few cache lines instead of a linear parse
-//   through kilobytes of values. Binary search runs over the restarts. Decoding
-//   validates every offset once, up front, and the iterator re-checks bounds as
-//   it parses, so corrupt input never reads out of range.
+//   through kilobytes of values. Binary search runs over the restarts; in
+//   memory only, a decoded block with many restarts also keeps 8-byte
+//   fingerprints of its restart keys so the search reads one compact array.
+//   Decoding validates every offset once, up front, and the iterator re-checks
+//   bounds as it parses, so corrupt input never reads out of range.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "lsm/block.h"
@@ -149,15 +152,35 @@ bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
   return true;
 }
 
+// The 8 bytes of user key k from offset `from`, zero-padded, big-endian:
+// if Window(a, i) < Window(b, i) for keys equal before i, then a < b (a
+// key that ends reads as zeros, and is then a prefix of the other). Equal
+// windows decide nothing.
+inline uint64_t Window(std::string_view k, size_t from) {
+  char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (k.size() > from) {
+    std::memcpy(buf, k.data() + from, std::min<size_t>(8, k.size() - from));
+  }
+  return DecodeBigEndian64(buf);
+}
+
+// Blocks with at least this many restarts get restart fingerprints.
+constexpr uint32_t kMinFingerprintRestarts = 8;
+
 class RowBlock final : public Block {
  public:
-  RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts)
+  RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts,
+           uint32_t count)
       : data_(std::move(data)),
         entries_end_(entries_end),
-        num_restarts_(num_restarts) {}
+        num_restarts_(num_restarts),
+        one_per_restart_(count == num_restarts) {
+    BuildFingerprints();
+  }
 
   size_t MemoryUsage() const override {
-    return sizeof(*this) + data_.capacity();
+    return sizeof(*this) + data_.capacity() +
+           fingerprints_.capacity() * sizeof(uint64_t);
   }
   std::unique_ptr<InternalIterator> NewIterator() const override;
 
@@ -168,10 +191,59 @@ class RowBlock final : public Block {
     return DecodeFixed32(data_.data() + entries_end_ + 4 * i);
   }
 
+  // Seeks compare against restart keys through a compact array instead of
+  // parsing each probed entry (a cache miss apiece in a cold block): every
+  // restart's user key shares prefix() (that of the first and last
+  // restart keys), and fingerprint(i) is the Window after it. Empty when
+  // the block has few restarts.
+  // The prefix bytes are stored just before the fingerprints, so one
+  // prefetch covers both.
+  bool has_fingerprints() const { return !fingerprints_.empty(); }
+  std::string_view prefix() const {
+    return std::string_view(reinterpret_cast<const char*>(fingerprints_.data()),
+                            prefix_len_);
+  }
+  const uint64_t* fingerprints() const {
+    return fingerprints_.data() + prefix_words_;
+  }
+  const char* fingerprint_bytes() const {
+    return reinterpret_cast<const char*>(fingerprints_.data());
+  }
+  size_t fingerprint_size() const { return 8 * fingerprints_.size(); }
+  // Every restart starts a one-entry run (blocks of large values).
+  bool one_per_restart() const { return one_per_restart_; }
+
  private:
+  // The restart keys of a decoded (validated) block, full at restarts.
+  std::string_view RestartUserKey(uint32_t i) const {
+    Entry e;
+    ParseEntry(base(), restart(i), entries_end_, &e);
+    return ExtractUserKey(std::string_view(e.key_delta, e.unshared));
+  }
+
+  void BuildFingerprints() {
+    if (num_restarts_ < kMinFingerprintRestarts) return;
+    std::string_view first = RestartUserKey(0);
+    std::string_view last = RestartUserKey(num_restarts_ - 1);
+    size_t cp = 0;
+    while (cp < first.size() && cp < last.size() && first[cp] == last[cp]) ++cp;
+    prefix_len_ = cp;
+    prefix_words_ = (cp + 7) / 8;
+    fingerprints_.assign(prefix_words_ + num_restarts_, 0);
+    std::memcpy(fingerprints_.data(), first.data(), cp);
+    for (uint32_t i = 0; i < num_restarts_; ++i) {
+      fingerprints_[prefix_words_ + i] = Window(RestartUserKey(i), cp);
+    }
+  }
+
   std::string data_;
   uint32_t entries_end_;
   uint32_t num_restarts_;
+  bool one_per_restart_;
+  size_t prefix_len_ = 0;
+  size_t prefix_words_ = 0;
+  // prefix_words_ words of prefix bytes, then one fingerprint per restart.
+  std::vector<uint64_t> fingerprints_;
 };
 
 class RowBlockIterator final : public InternalIterator {
@@ -205,6 +277,51 @@ class RowBlockIterator final : public InternalIterator {
     if (b_->num_restarts() == 0) return Invalidate();
     // Last restart whose key is < target; entries before it are too small.
     uint32_t left = 0, right = b_->num_restarts() - 1;
+    std::string_view tuk = ExtractUserKey(target);
+    if (b_->has_fingerprints()) {
+      for (size_t off = 0; off < b_->fingerprint_size() && off < 2048;
+           off += 64) {
+        __builtin_prefetch(b_->fingerprint_bytes() + off);
+      }
+    }
+    if (b_->has_fingerprints() && target.size() >= kInternalKeyTrailer &&
+        tuk.starts_with(b_->prefix())) {
+      const uint64_t* fp = b_->fingerprints();
+      const uint64_t t = Window(tuk, b_->prefix().size());
+      while (left < right) {
+        uint32_t mid = left + (right - left + 1) / 2;
+        int c;
+        if (fp[mid] != t) {
+          c = fp[mid] < t ? -1 : 1;
+        } else {
+          Entry e;
+          if (!ParseEntry(b_->base(), b_->restart(mid), end_, &e) ||
+              e.shared != 0) {
+            return Corrupt(b_->restart(mid));
+          }
+          c = CompareInternalKeys(std::string_view(e.key_delta, e.unshared),
+                                  target);
+        }
+        if (c < 0) {
+          left = mid;
+        } else {
+          right = mid - 1;
+        }
+      }
+      if (b_->one_per_restart() && left > 0) {
+        // Restart `left` holds one entry, known to be < target: the answer
+        // starts the next restart (or lies past this block).
+        if (left + 1 >= b_->num_restarts()) return Invalidate();
+        SeekToRestart(left + 1);
+        ParseNextKey();
+        return;
+      }
+      SeekToRestart(left);
+      while (ParseNextKey()) {
+        if (CompareInternalKeys(key_, target) >= 0) return;
+      }
+      return;
+    }
     // The restart array is read at every probe: fetch its lines at once.
     const char* restarts = b_->base() + b_->entries_end();
     for (uint32_t off = 0; off < 4 * b_->num_restarts() && off < 1024;
@@ -384,7 +501,7 @@ absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
   }
   if (seen != count) return corrupt(entries_end, "fewer entries than header");
   return std::unique_ptr<Block>(
-      new RowBlock(std::move(payload), entries_end, num_restarts));
+      new RowBlock(std::move(payload), entries_end, num_restarts, count));
 }
 
 }  // namespace strata

@@ -3,9 +3,11 @@
 // random) that must be rejected or decode safely, never crash.
 #include "lsm/block.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "table_test_util.h"
 #include "util/coding.h"
@@ -52,6 +54,70 @@ INSTANTIATE_TEST_SUITE_P(
                       RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
                       RoundTripCase{500, 1, 8}, RoundTripCase{500, 2, 0},
                       RoundTripCase{2000, 16, 300}));
+
+// Document-shaped blocks: keys with a long shared prefix and ~260-byte
+// values restart at every entry, so seeks use the restart fingerprints and
+// the one-entry-per-restart shortcut. Targets inside, between, before and
+// after the keys, and ones that differ inside or outside the prefix.
+TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
+  std::vector<TestEntry> ref;
+  const std::string head(
+      "!events\x00\x01\x30"
+      "e",
+      11);
+  for (int i = 0; i < 60; ++i) {
+    std::string user = head + absl::StrFormat("%09d", 1000 + 3 * i);
+    if (i % 7 == 3) user += std::string("\x00\x01", 2);
+    ref.push_back(TestEntry{IKey(user, 1700000000 + i, 10 + i), kNeverExpires,
+                            std::string(200 + i, 'v')});
+    if (i % 11 == 5) {  // a second version: same user key and ts
+      ref.push_back(TestEntry{IKey(user, 1700000000 + i, 5), kNeverExpires,
+                              std::string(250, 'w')});
+    }
+  }
+  SortEntries(&ref);
+  for (int interval : {16, 1}) {
+    std::string payload = Encode(ref, interval);
+    auto block = DecodeRowBlock(payload, ref.size(), "blk");
+    ASSERT_TRUE(block.ok()) << block.status();
+    auto it = (*block)->NewIterator();
+    CheckIterator(ref, it.get(), /*seed=*/7, /*stride=*/1,
+                  /*random_seeks=*/2000);
+    std::vector<std::string> users = {
+        "",
+        "!",
+        "!events",
+        head.substr(0, 10),
+        head,
+        head + "0",
+        head + "000001",
+        head + "000001003",
+        head + "9",
+        "\xff\xff",
+        head + "000001003" + std::string(20, 'z')};
+    for (int i = 0; i < 200; i += 1) {
+      users.push_back(head + absl::StrFormat("%09d", 995 + i));
+    }
+    for (const std::string& u : users) {
+      for (Timestamp ts :
+           {kMinTimestamp, Timestamp{1700000005}, kMaxTimestamp}) {
+        std::string target = SeekKey(u, ts);
+        auto lb = std::lower_bound(ref.begin(), ref.end(), target,
+                                   [](const TestEntry& e, std::string_view k) {
+                                     return CompareInternalKeys(e.key, k) < 0;
+                                   });
+        it->Seek(target);
+        if (lb == ref.end()) {
+          EXPECT_FALSE(it->Valid()) << interval << " " << u;
+        } else {
+          ASSERT_TRUE(it->Valid()) << interval << " " << u;
+          EXPECT_EQ(it->key(), lb->key) << interval << " " << u;
+          EXPECT_EQ(it->value(), lb->value);
+        }
+      }
+    }
+  }
+}
 
 TEST(RowBlock, EmptyBlockIsFourZeroBytes) {
   std::string payload = Encode({}, 16);
