@@ -145,6 +145,8 @@ function genFilter(depth = 0) {
 const PROJECTIONS = [
   { a: 1 }, { "b.c": 1 }, { a: 0 }, { "b.d": 0, s: 0 }, { _id: 0, n: 1 },
   { "b.d.e": 1, tags: 1 }, { b: 0 }, { "b.c": 0 }, { _id: 0 }, { s: 1, _id: 0 },
+  { b: { c: 1 } }, { b: { d: { e: 1 } }, tags: true }, { b: { c: 0 } },
+  { a: 2, s: -1 },
 ];
 const SORTS = [
   { n: 1, _id: 1 }, { n: -1, _id: 1 }, { a: 1, _id: 1 }, { a: -1, _id: -1 },
@@ -333,7 +335,7 @@ while (generated < Number(args.filters)) {
 }
 
 // --- projections (with a few filters) and sorts.
-for (let i = 0; i < 60; ++i) {
+for (let i = 0; i < 70; ++i) {
   const project = PROJECTIONS[i % PROJECTIONS.length];
   const f = i < PROJECTIONS.length ? {} : genFilter();
   const ref = mingoFind(docs, f, { project, sort: { _id: 1 } });
@@ -405,7 +407,7 @@ for (let i = 0; i < 80; ++i) {
       JSON.stringify(got.docs.slice(0, 3).map((d) => d.s)));
 }
 console.log(`SUMMARY: ${compared} comparisons (${generated} filters x ` +
-            `${COLLS.length} collections, 60 projections, 160 sorts), ` +
+            `${COLLS.length} collections, 70 projections, 160 sorts), ` +
             `${diffs.length} differences, ${unjudged.length} unjudged ` +
             `(where mingo is not MongoDB: README.md)`);
 process.exit(diffs.length ? 1 : 0);
