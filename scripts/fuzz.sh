@@ -15,7 +15,8 @@
 # Env: FUZZ_SECONDS (default 30), FUZZ_BUILD_DIR (default build-fuzz),
 #      FUZZ_JOBS (build parallelism, default 1), FUZZ_SEED (libFuzzer -seed;
 #      default random), STRATA_REQUIRE_FUZZ=1 (missing clang or binaries is
-#      a failure, not a skip: CI sets it).
+#      a failure, not a skip: CI sets it), FUZZ_OUTER_TIMEOUT (seconds before
+#      a target that stops responding is killed; default time + 120).
 # Exit: 0 all ran clean, 1 a target failed (crash, leak, timeout, out of
 #       memory, build failure), 77 nothing to run (clang++ not installed, or
 #       --no-build without binaries) unless STRATA_REQUIRE_FUZZ=1.
@@ -37,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     build) mode=build; shift ;;
     corpus) mode=corpus; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -135,7 +136,8 @@ for t in "${targets[@]}"; do
   set +e
   # libFuzzer stops at the time limit; -timeout catches one slow input, the
   # outer timeout anything that stops libFuzzer itself from returning.
-  timeout -k 10 $((secs + 120)) "$dir/fuzz/$t" -max_total_time="$secs" \
+  timeout -k 10 "${FUZZ_OUTER_TIMEOUT:-$((secs + 120))}" \
+    "$dir/fuzz/$t" -max_total_time="$secs" \
     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${seed_arg[@]}" \
     -artifact_prefix="$artifacts/" "$work" "fuzz/corpus/$t" >"$log" 2>&1
   rc=$?

@@ -60,3 +60,10 @@ add_test(NAME fuzz_smoke
 set_tests_properties(fuzz_smoke PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
                                            ENVIRONMENT "FUZZ_SEED=1"
                                            LABELS "reliability;fuzz")
+
+# fuzz.sh's exit codes on fake fuzzers: a crashing or hanging target fails
+# fuzz_smoke; missing binaries skip it, or fail it under STRATA_REQUIRE_FUZZ.
+add_test(NAME fuzz_sh_test
+         COMMAND bash ${PROJECT_SOURCE_DIR}/fuzz/fuzz_sh_test.sh)
+set_tests_properties(fuzz_sh_test PROPERTIES TIMEOUT 60
+                                             LABELS "reliability;fuzz;quick")
