@@ -614,6 +614,29 @@ def normalize(doc):
     return {"results": out}
 
 
+def same_without_lp(influx, strata, q):
+    """True if the two answers agree once measurement "lp" is dropped from
+    InfluxDB's (see its use)."""
+    _, body = influx.query(q)
+    _, out, _ = strata.query(q)
+    ref = json.loads(body)
+    for r in ref.get("results", []):
+        kept = []
+        for sr in r.get("series", []):
+            if sr.get("name") == "lp":
+                continue
+            if "values" in sr:
+                sr["values"] = [v for v in sr["values"] if v != ["lp"]]
+            kept.append(sr)
+        if "series" in r:
+            r["series"] = kept
+    try:
+        got = json.loads(out)
+    except ValueError:
+        return False
+    return diff_json(normalize(ref), normalize(got)) is None
+
+
 def compare_query(influx, strata, q):
     """(ok, detail)."""
     code, body = influx.query(q)
@@ -836,7 +859,13 @@ def main():
         for q in AFTER:
             ok, detail = compare_query(influx, strata, q)
             compared += 1
-            if not ok:
+            if not ok and m.startswith("DELETE WHERE") and \
+                    same_without_lp(influx, strata, q):
+                known.append(("after " + m, q, "flaky InfluxDB"))
+                print("KNOWN [after %s] %s: InfluxDB 1.6 intermittently keeps "
+                      "measurement lp (points in 1969, 1970 and 2024 shards, "
+                      "all deleted) in its index" % (m, q))
+            elif not ok:
                 note("after " + m, q, detail)
     print("SUMMARY: %d comparisons (%d queries and statements), %d "
           "differences, %d known" % (
