@@ -762,5 +762,37 @@ TEST_F(AuditDocsTest, TtlExpiresEverywhereAtOnce) {
   EXPECT_TRUE(store_->Insert("c", R"({"id":1,"g":"b"})").ok());
 }
 
+// Issue 5: "a default TTL; per-document TTL at write time". A merge patch
+// edits a document; it takes no write options, so it should keep the
+// expiry the document was written with, as it keeps every member it does
+// not name.
+//
+// BUG (owner: docsperf/docs writes): Patch rewrites the record with the
+// collection default instead: a document put with a 60 s TTL in a
+// collection without a default TTL never expires once patched, and with a
+// default TTL it lives for the default (1 h) instead of 60 s.
+TEST_F(AuditDocsTest, DISABLED_PatchKeepsThePerDocumentTtl) {
+  Make(R"({"name":"plain","key":"id"})");
+  Make(R"({"name":"dflt","key":"id","ttl":"1h"})");
+  DocWriteOptions w;
+  w.ttl_ns = 60 * kSec;
+  for (const char* coll : {"plain", "dflt"}) {
+    ASSERT_TRUE(store_->Put(coll, R"({"id":1,"n":0})", w).ok());
+    ASSERT_TRUE(store_->Put(coll, R"({"id":2,"n":0})", w).ok());
+    ASSERT_TRUE(store_->Patch(coll, "1", R"({"n":1})").ok());
+  }
+  clock_->Advance(30 * kSec);
+  for (const char* coll : {"plain", "dflt"}) {
+    EXPECT_EQ(*store_->Get(coll, "1"), R"({"id":1,"n":1})") << coll;
+  }
+  clock_->Advance(31 * kSec);
+  for (const char* coll : {"plain", "dflt"}) {
+    EXPECT_TRUE(absl::IsNotFound(store_->Get(coll, "2").status())) << coll;
+    EXPECT_TRUE(absl::IsNotFound(store_->Get(coll, "1").status()))
+        << coll << ": the patched document outlived its 60 s TTL";
+    EXPECT_EQ(*store_->Count(coll, Q("{}")), 0u) << coll;
+  }
+}
+
 }  // namespace
 }  // namespace strata
