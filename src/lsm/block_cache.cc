@@ -1,5 +1,5 @@
-// Sharded LRU block cache: one mutex, list and hash map per shard so that
-// readers of different blocks rarely contend.
+// Sharded block cache (LRU with second chance): one mutex, list and hash
+// map per shard so that readers of different blocks rarely contend.
 #include "lsm/block_cache.h"
 
 #include "absl/hash/hash.h"
@@ -26,7 +26,7 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
     misses_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
-  s.lru.splice(s.lru.begin(), s.lru, it->second);
+  it->second->referenced = true;
   hits_.fetch_add(1, std::memory_order_relaxed);
   return it->second->block;
 }
@@ -34,6 +34,11 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
 void BlockCache::EvictTo(Shard& s, size_t budget, std::list<Entry>* dropped) {
   while (s.charge > budget && !s.lru.empty()) {
     auto victim = std::prev(s.lru.end());
+    if (victim->referenced) {  // second chance: it was hit since queued
+      victim->referenced = false;
+      s.lru.splice(s.lru.begin(), s.lru, victim);
+      continue;
+    }
     s.charge -= victim->charge;
     s.map.erase(victim->key);
     dropped->splice(dropped->end(), s.lru, victim);

@@ -1,6 +1,10 @@
-// A shared, thread-safe LRU cache of decoded data blocks, keyed by
-// (file number, block offset) and budgeted by Block::MemoryUsage(). Blocks
-// are handed out as shared_ptr, so eviction never frees a block in use.
+// A shared, thread-safe cache of decoded data blocks, keyed by (file
+// number, block offset) and budgeted by Block::MemoryUsage(). Blocks are
+// handed out as shared_ptr, so eviction never frees a block in use.
+// Replacement is LRU with second chance (CLOCK): a hit only marks its
+// entry, and eviction moves marked entries to the front instead of
+// dropping them, so hits never relink the list (three cold list nodes per
+// lookup when readers hop between blocks).
 #ifndef STRATA_LSM_BLOCK_CACHE_H_
 #define STRATA_LSM_BLOCK_CACHE_H_
 
@@ -27,7 +31,7 @@ class BlockCache {
   BlockCache(const BlockCache&) = delete;
   BlockCache& operator=(const BlockCache&) = delete;
 
-  // nullptr on a miss. A hit makes the block most recently used.
+  // nullptr on a miss. A hit marks the block recently used.
   std::shared_ptr<const Block> Lookup(uint64_t file, uint64_t offset);
   // Replaces any block already cached under the key; evicts least recently
   // used blocks of the shard until it fits its budget.
@@ -49,6 +53,7 @@ class BlockCache {
     Key key;
     std::shared_ptr<const Block> block;
     size_t charge;
+    bool referenced = false;  // hit since it last reached the tail
   };
   struct Shard {
     mutable Mutex mu;
