@@ -2,7 +2,11 @@
 // results as a table, CSV or the InfluxDB 1.x /query JSON. A syntax error
 // fails the whole query (with its line and char); a failed statement is
 // reported on stderr and the others still print. Exit 1 if anything failed.
+// --epoch also takes InfluxDB's h and m: times are divided here (truncated
+// toward zero, as InfluxDB's integer division) and printed as integers.
+#include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -13,14 +17,34 @@
 namespace strata::cli {
 namespace {
 constexpr size_t kMaxStdinQueryBytes = 16 << 20;
-}  // namespace
+constexpr int64_t kNanosPerMinute = int64_t{60} * 1000 * 1000 * 1000;
 
-int ExecuteQuery(CliContext& ctx, std::string_view influxql,
-                 OutputFormat format, EpochFormat epoch) {
+// Divides the time column (column 0 named "time", int64 ns) of every series
+// by unit_ns.
+void ScaleTimes(QueryResult* result, int64_t unit_ns) {
+  for (StatementResult& st : result->results) {
+    for (ResultSeries& series : st.series) {
+      if (series.columns.empty() || series.columns[0] != "time") continue;
+      for (std::vector<QueryValue>& row : series.values) {
+        if (row.empty()) continue;
+        if (auto* t = std::get_if<int64_t>(&row[0])) *t /= unit_ns;
+      }
+    }
+  }
+}
+
+// ExecuteQuery with times in units of unit_ns when unit_ns > 1 (then
+// printed with the kNanoseconds formatting, i.e. as plain integers).
+int Execute(CliContext& ctx, std::string_view influxql, OutputFormat format,
+            EpochFormat epoch, int64_t unit_ns) {
   absl::StatusOr<TimeSeries*> ts = ctx.Series(/*create=*/false);
   if (!ts.ok()) return Fail(ctx, "query", ts.status());
   absl::StatusOr<QueryResult> result = (*ts)->Query(influxql);
   if (!result.ok()) return Fail(ctx, "query", result.status());
+  if (unit_ns > 1) {
+    ScaleTimes(&*result, unit_ns);
+    epoch = EpochFormat::kNanoseconds;
+  }
   switch (format) {
     case OutputFormat::kTable:
       ctx.Print(FormatTable(*result, epoch));
@@ -42,11 +66,18 @@ int ExecuteQuery(CliContext& ctx, std::string_view influxql,
   return code;
 }
 
+}  // namespace
+
+int ExecuteQuery(CliContext& ctx, std::string_view influxql,
+                 OutputFormat format, EpochFormat epoch) {
+  return Execute(ctx, influxql, format, epoch, 1);
+}
+
 int RunQuery(CliContext& ctx, const std::vector<std::string>& args) {
   std::string format = "table";
   std::string epoch = "rfc3339";
   FlagSet flags(
-      "strata query [--format table|csv|json] [--epoch ns|us|ms|s] "
+      "strata query [--format table|csv|json] [--epoch ns|us|ms|s|m|h] "
       "\"STATEMENTS\"|-",
       "Runs InfluxQL statements (several may be separated by ';'; '-' reads\n"
       "them from stdin). --format json prints exactly InfluxDB 1.x's /query\n"
@@ -54,7 +85,7 @@ int RunQuery(CliContext& ctx, const std::vector<std::string>& args) {
       "--epoch is given.");
   flags.AddChoice("format", &format, {"table", "csv", "json"},
                   "output format (default table)");
-  flags.AddChoice("epoch", &epoch, {"rfc3339", "ns", "us", "ms", "s"},
+  flags.AddChoice("epoch", &epoch, {"rfc3339", "ns", "us", "ms", "s", "m", "h"},
                   "print times as integers of this unit");
   if (auto r = ParseFlags(ctx, flags, "query", args, 1, 1)) return *r;
 
@@ -77,12 +108,17 @@ int RunQuery(CliContext& ctx, const std::vector<std::string>& args) {
     if (!(*in)->status().ok()) return Fail(ctx, "query", (*in)->status());
   }
   absl::StatusOr<OutputFormat> f = ParseOutputFormat(format);
+  int64_t unit_ns = 1;
+  if (epoch == "m" || epoch == "h") {
+    unit_ns = epoch == "m" ? kNanosPerMinute : 60 * kNanosPerMinute;
+    epoch = "ns";
+  }
   absl::StatusOr<EpochFormat> e = ParseEpoch(epoch);
   if (!f.ok())
     return UsageError(ctx, flags, "query", std::string(f.status().message()));
   if (!e.ok())
     return UsageError(ctx, flags, "query", std::string(e.status().message()));
-  return ExecuteQuery(ctx, text, *f, *e);
+  return Execute(ctx, text, *f, *e, unit_ns);
 }
 
 }  // namespace strata::cli

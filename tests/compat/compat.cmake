@@ -25,3 +25,15 @@ strata_test(docs_compat_test
   LIBS strata_docs_core
   LABELS docs quick
   TIMEOUT 60)
+
+# The CLI's InfluxDB-compatible options (runs the real binary).
+strata_test(cli_compat_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/cli_compat_test.cc
+  LIBS strata
+  LABELS cli quick
+  TIMEOUT 60)
+if(TARGET cli_compat_test)
+  target_compile_definitions(cli_compat_test PRIVATE
+    STRATA_CLI_BINARY="$<TARGET_FILE:strata_cli>")
+  add_dependencies(cli_compat_test strata_cli)
+endif()
