@@ -223,6 +223,37 @@ TEST_F(AuditDocsTest, CollectionDefinitionsAgreeWithTheirJsonSchema) {
   EXPECT_EQ(list->size(), 7u);
 }
 
+// A dotted primary key path: the key is found inside a nested object and
+// serves Get, Insert's existence check, key ranges and primary plans. It
+// must reach exactly one string or number (collection.schema.json).
+TEST_F(AuditDocsTest, DottedPrimaryKeyPath) {
+  Make(R"({"name":"dev","key":"meta.id"})");
+  auto k = store_->Insert("dev", R"({"meta":{"id":"b","site":1},"v":1})");
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(*k, "\"b\"");
+  Put("dev", R"({"meta":{"id":"a"},"v":2})");
+  Put("dev", R"({"meta":{"id":"c"},"v":3})");
+  EXPECT_EQ(*store_->Get("dev", "\"b\""),
+            R"({"meta":{"id":"b","site":1},"v":1})");
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      store_->Insert("dev", R"({"meta":{"id":"b"}})").status()));
+  for (const char* bad :
+       {R"({"v":1})", R"({"meta":{"x":1}})",
+        R"({"meta":[{"id":"d"},{"id":"e"}]})", R"({"meta":{"id":[1]}})"}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(store_->Put("dev", bad).status()))
+        << bad;
+  }
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      store_->Patch("dev", "\"b\"", R"({"meta":{"id":"z"}})").status()));
+  EXPECT_THAT(Keys("dev", "", {"\"b\"", "", false, false, false, 0}),
+              ElementsAre("\"b\"", "\"c\""));
+  const FindRequest r = Q(R"({"meta.id":{"$in":["a","c"]}})");
+  EXPECT_THAT(FindKeys("dev", r), ElementsAre("\"a\"", "\"c\""));
+  EXPECT_THAT(Explain("dev", r), HasSubstr(R"("plan":"primary","spans":2)"));
+  ASSERT_TRUE(store_->Delete("dev", "\"a\"").ok());
+  EXPECT_EQ(*store_->Count("dev", Q("{}")), 2u);
+}
+
 // ---------------------------------------------------------------------------
 // Documents: batches are atomic, invalid JSON names the byte offset.
 
