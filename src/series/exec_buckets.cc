@@ -341,6 +341,7 @@ absl::Status RunAggregateGroup(ExecContext& ctx,
   const Plan& plan = *ctx.plan;
   const BucketSpec spec{plan.interval, plan.offset};
   std::vector<AggColumn> cols;
+  cols.reserve(plan.columns.size());
   std::vector<int> col_of(plan.columns.size(), -1);
   for (size_t i = 0; i < plan.columns.size(); ++i) {
     const Column& c = plan.columns[i];

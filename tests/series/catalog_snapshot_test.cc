@@ -6,8 +6,10 @@
 // a FieldScan reads what per-key iterators read, in any key order.
 #include "series/catalog_snapshot.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -283,6 +285,58 @@ TEST_F(CatalogSnapshotTest, ReaderKeepsTheCatalogOfItsSnapshot) {
   EXPECT_TRUE(store_->NewReader()->Measurements()->empty());
   EXPECT_EQ(store_->catalog()->Find("cpu"), nullptr);
   EXPECT_EQ(keys(last.get()), "cpu,host=c; v w");
+}
+
+// Writers create series while readers run: every series a reader lists
+// must have its data in the reader's DB snapshot (catalog and data commit
+// in one batch, and the reader takes both under the store's lock), and a
+// later reader never lists fewer series.
+TEST_F(CatalogSnapshotTest, ReadersSeeCatalogAndDataTogether) {
+  constexpr int kSeries = 300;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < kSeries; ++i) {
+      LineProtocolWriteOptions o;
+      o.precision = "s";
+      auto r = store_->WriteLineProtocol(
+          absl::StrFormat("m,host=h%d v=%d 1\nm,host=h0 v=1 %d\n", i, i, i + 2),
+          o);
+      ASSERT_TRUE(r.ok()) << r.status();
+    }
+    done = true;
+  });
+  size_t last = 0;
+  int rounds = 0;
+  while (!done || rounds < 5) {
+    ++rounds;
+    auto r = store_->NewReader();
+    auto fields = r->Fields("m");
+    ASSERT_TRUE(fields.ok());
+    size_t n = 0;
+    std::unique_ptr<FieldScan> scan =
+        r->NewFieldScan("m", 0, 1000 * kSecond, ScanPattern::kEnds);
+    ASSERT_TRUE(r->ForEachSeries("m", [&](const SeriesInfo& s) {
+                   ++n;
+                   Iterator* it = scan->Open(s.id, (*fields)[0].id);
+                   it->SeekToFirst();
+                   EXPECT_TRUE(it->Valid()) << s.key;
+                   return absl::OkStatus();
+                 }).ok());
+    EXPECT_GE(n, last);
+    last = n;
+    if (HasFailure()) break;
+  }
+  writer.join();
+  size_t final_count = 0;
+  ASSERT_TRUE(store_->NewReader()
+                  ->ForEachSeries("m",
+                                  [&](const SeriesInfo&) {
+                                    ++final_count;
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  EXPECT_GE(final_count, last);
+  EXPECT_EQ(final_count, static_cast<size_t>(kSeries));
 }
 
 TEST_F(CatalogSnapshotTest, TagIndexListsSeriesInKeyOrder) {
