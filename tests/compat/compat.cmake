@@ -37,3 +37,10 @@ if(TARGET cli_compat_test)
     STRATA_CLI_BINARY="$<TARGET_FILE:strata_cli>")
   add_dependencies(cli_compat_test strata_cli)
 endif()
+
+# InfluxQL the parser accepts for compatibility (tz('UTC')).
+strata_test(influxql_compat_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/influxql_compat_test.cc
+  LIBS strata_influxql
+  LABELS quick
+  TIMEOUT 60)

@@ -3,8 +3,8 @@
 // max, first, last, spread, stddev and percentile over one field; GROUP BY
 // time(interval[, offset]), tags or *; fill(); ORDER BY time; LIMIT,
 // OFFSET, SLIMIT, SOFFSET. Everything else InfluxDB accepts (INTO,
-// subqueries, math between fields, tz(), other functions) is rejected by
-// name and position.
+// subqueries, math between fields, tz() other than tz('UTC'), other
+// functions) is rejected by name and position.
 #include <algorithm>
 #include <array>
 
@@ -66,7 +66,20 @@ absl::StatusOr<Statement::Ptr> Parser::ParseSelect() {
     if (absl::Status s = ParseOptionalInt(keyword, field); !s.ok()) return s;
   }
   if (PeekIdent("tz")) {
-    return ErrorAt(Peek().pos, "tz() is not supported; times are UTC");
+    // tz('UTC') changes nothing (Strata's times are UTC), so it is accepted
+    // as InfluxDB accepts it; any other zone would move day buckets and
+    // printed offsets, which Strata does not do.
+    const Pos pos = Peek().pos;
+    absl::StatusOr<Expr::Ptr> tz = ParseExpr();
+    if (!tz.ok()) return tz.status();
+    const auto* call = (*tz)->As<Call>();
+    const StringLiteral* zone =
+        call != nullptr && call->name == "tz" && call->args.size() == 1
+            ? call->args[0]->As<StringLiteral>()
+            : nullptr;
+    if (zone == nullptr || zone->value != "UTC") {
+      return ErrorAt(pos, "tz() is not supported; times are UTC");
+    }
   }
   if (absl::Status s = ValidateSelect(*stmt); !s.ok()) return s;
   return stmt;
