@@ -410,6 +410,14 @@ def gen_queries(rng):
         "SHOW SERIES FROM cpu WHERE region = 'eu'",
         "SHOW FIELD KEYS FROM \"h2o level\"",
         "SHOW TAG VALUES FROM cpu WITH KEY = nosuch",
+        "SELECT usage_user FROM cpu WHERE host = 'server01' AND %s LIMIT 2 "
+        "tz('UTC')" % TR,
+        "SELECT mean(usage_user) FROM cpu WHERE %s GROUP BY time(10m) "
+        "tz('UTC')" % TR,
+        "SELECT usage_user::integer, count::float FROM cpu WHERE host = "
+        "'server01' AND %s LIMIT 3" % TR,
+        "SELECT usage_user FROM cpu WHERE time >= "
+        "'2024-01-01T00:39:50.123456789123Z' AND host = 'server01'",
     ]
     # Schema exploration.
     q += [
@@ -474,6 +482,25 @@ UNSUPPORTED = [
     ("SELECT count(usage_user) FROM cpu WHERE %s GROUP BY time(15m, now())"
      % TR, "now() as a GROUP BY time offset"),
     ("SHOW DATABASES", "databases (one DB per directory)"),
+    ("SHOW MEASUREMENTS ON compat", "ON <database> (one DB per directory)"),
+    ("SHOW SERIES CARDINALITY", "SHOW ... CARDINALITY"),
+    ("SHOW TAG VALUES CARDINALITY WITH KEY = host", "SHOW ... CARDINALITY"),
+    ("SELECT mean(usage_user) FROM cpu WHERE %s GROUP BY time(10m) "
+     "tz('America/Chicago')" % TR, "tz() other than UTC"),
+    ("SELECT distinct(status) FROM cpu WHERE %s" % TR, "distinct()"),
+    ("SELECT count(distinct(host)) FROM cpu WHERE %s" % TR, "distinct()"),
+    ("SELECT top(usage_user, 2) FROM cpu WHERE %s" % TR, "top()"),
+    ("SELECT bottom(usage_user, 2) FROM cpu WHERE %s" % TR, "bottom()"),
+    ("SELECT mode(status) FROM cpu WHERE %s" % TR, "mode()"),
+    ("SELECT integral(usage_user) FROM cpu WHERE %s" % TR, "integral()"),
+    ("SELECT derivative(mean(usage_user), 1m) FROM cpu WHERE %s GROUP BY "
+     "time(5m)" % TR, "derivative()"),
+    ("SELECT difference(usage_user) FROM cpu WHERE host = 'server01' AND %s "
+     "LIMIT 3" % TR, "difference()"),
+    ("SELECT moving_average(usage_user, 2) FROM cpu WHERE host = 'server01' "
+     "AND %s LIMIT 3" % TR, "moving_average()"),
+    ("SELECT cumulative_sum(count) FROM cpu WHERE host = 'server01' AND %s "
+     "LIMIT 3" % TR, "cumulative_sum()"),
     ("SHOW RETENTION POLICIES", "retention policies (per-measurement "
      "retention instead)"),
 ]
@@ -708,6 +735,9 @@ KNOWN = [
      "InfluxDB 1.x: OFFSET without LIMIT returns one row (influxdb#7577)"),
     (r"^(?!.*\bSLIMIT\b).*\bSOFFSET \d+$",
      "InfluxDB 1.x: SOFFSET without SLIMIT returns nothing (influxdb#7578)"),
+    (r"\.123456789123Z'",
+     "more than 9 fraction digits: InfluxDB 1.6 (Go 1.10's time.Parse) "
+     "rejects the literal; Strata truncates to ns"),
     (r"GROUP BY time\(0s\)",
      "Strata rejects a zero GROUP BY interval; InfluxDB 1.x ignores it"),
     (r"^SELECT percentile\(usage_user, 100\)",
