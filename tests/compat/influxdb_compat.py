@@ -729,6 +729,10 @@ KNOWN = [
     (r"^lc27$|FROM \"lc27\"",
      "duplicate field key with two types: InfluxDB drops the point (field "
      "type conflict), Strata keeps the last value (line_protocol.h)"),
+    (r"^type conflict cg$",
+     "a type conflict inside one batch on a new field: InfluxDB 1.6 rejects "
+     "the whole batch (\"field type conflict\"); --skip-invalid drops only "
+     "the conflicting line"),
     (r"^bad_string$",
      "a quoted string may span lines in InfluxDB; never in Strata"),
     (r"^(?!.*\bLIMIT\b).*\bOFFSET \d+$",
@@ -880,6 +884,37 @@ def main():
     compared += 1
     if "series" in nothing:
         note("batch", "default mode", "strata wrote from a bad batch: " + nothing)
+
+    # Field type conflicts. With the type already stored, InfluxDB drops the
+    # conflicting point and writes the rest (partial write), as Strata's
+    # --skip-invalid does; Strata's default rejects the batch.
+    influx.query("CREATE DATABASE conflict")
+    sc = Strata(args.strata, os.path.join(args.work, "strata-conflict"))
+    sc_skip = Strata(args.strata, os.path.join(args.work, "strata-conflict-s"))
+    pre = write_file(args.work, "cf_pre", "cf v=1 1704067200000000000\n")
+    body = ("cf v=2i 1704067200000000001\ncf v=3 1704067200000000002\n"
+            "cg v=1 1704067200000000000\ncg v=2i 1704067200000000001\n"
+            "cg v=3 1704067200000000002\n")
+    path = write_file(args.work, "cf", body)
+    influx.write(open(pre).read(), db="conflict")
+    for target in (sc, sc_skip):
+        target.write(pre)
+    code, text = influx.write(body, db="conflict")
+    rc, _, err = sc.write(path)
+    compared += 1
+    if rc == 0:
+        note("conflict", "default", "strata wrote a batch with a type conflict")
+    sc_skip.write(path, skip_invalid=True)
+    for m in ("cf", "cg"):
+        q = "SELECT * FROM %s" % m
+        _, ref = influx.query(q, db="conflict")
+        _, got, _ = sc_skip.query(q)
+        compared += 1
+        d = diff_json(normalize(json.loads(ref)), normalize(json.loads(got)))
+        if d:
+            note("conflict", "type conflict " + m, "%s\n      influx: %s (write: "
+                 "%s)\n      strata: %s" % (d, ref.strip(), text.strip(),
+                                             got.strip()))
 
     # --- queries, then mutations each followed by checks.
     queries = gen_queries(rng)
