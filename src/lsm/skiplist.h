@@ -16,6 +16,7 @@
 #ifndef STRATA_LSM_SKIPLIST_H_
 #define STRATA_LSM_SKIPLIST_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <cstddef>
@@ -85,7 +86,7 @@ class SkipList {
   static constexpr int kMaxHeight = Traits::kMaxHeight;
 
   explicit SkipList(Arena* arena) : head_(SkipNode::New(arena, kMaxHeight, 0)) {
-    for (int i = 0; i < kMaxHeight; ++i) tail_[i] = head_;
+    for (int i = 0; i < kMaxHeight; ++i) tail_[i] = finger_[i] = head_;
   }
   SkipList(const SkipList&) = delete;
   SkipList& operator=(const SkipList&) = delete;
@@ -117,19 +118,31 @@ class SkipList {
       tail_[i]->SetNext(i, x);
       tail_[i] = x;
     }
+    for (int i = 0; i < kMaxHeight; ++i) finger_[i] = tail_[i];
+    last_ = x;
   }
 
-  // Links x at its place in key order.
+  // Links x at its place in key order. A key after the previous one
+  // inserted (keys arriving sorted, e.g. a sorted batch) is searched from
+  // where that one went rather than from the head: the nodes passed are
+  // few and still in the CPU cache.
   void Insert(SkipNode* x, int height) {
     const Key key = Traits::KeyOf(x);
     SkipNode* prev[kMaxHeight];
+    const bool after_last = last_ != nullptr && Traits::Compare(last_, key) < 0;
     SkipNode* p = head_;
+    bool moved = false;
     for (int level = max_height_.load(std::memory_order_relaxed) - 1;
          level >= 0; --level) {
+      // finger_[level] is the last node of the level <= last_ < key, and
+      // no earlier than finger_[level + 1]; once the walk has passed a
+      // node after last_, it is ahead of every lower finger.
+      if (after_last && !moved) p = finger_[level];
       for (SkipNode* n = p->NoBarrierNext(level);
            n != nullptr && Traits::Compare(n, key) < 0;
            n = p->NoBarrierNext(level)) {
         p = n;
+        moved = true;
       }
       prev[level] = p;
     }
@@ -141,6 +154,11 @@ class SkipList {
       prev[i]->SetNext(i, x);
       if (next == nullptr) tail_[i] = x;
     }
+    const int levels = std::max(old_height, height);
+    for (int i = 0; i < kMaxHeight; ++i) {
+      finger_[i] = i < height ? x : i < levels ? prev[i] : head_;
+    }
+    last_ = x;
   }
 
   // --- Readers, any thread, concurrently with the writer.
@@ -202,6 +220,10 @@ class SkipList {
   SkipNode* const head_;
   std::atomic<int> max_height_{1};
   SkipNode* tail_[kMaxHeight];  // writer only: last node at each level
+  // Writer only: the node linked last, and at each level the last node
+  // whose key is <= its key (head_ where there is none).
+  SkipNode* last_ = nullptr;
+  SkipNode* finger_[kMaxHeight];
 };
 
 }  // namespace strata

@@ -102,6 +102,49 @@ TEST(SkipListTest, LinksAtEveryLevelAndSearchesMatchSet) {
   }
 }
 
+// Sorted runs of searched inserts (as sorted batches arrive) take the
+// finger search from the previous insert; runs jump backward and forward
+// and into ranges already dense. Every level must stay linked exactly.
+TEST(SkipListTest, SortedRunsOfInsertsFromTheFingerLinkExactly) {
+  Arena arena;
+  SkipList<IntTraits> list(&arena);
+  Random rnd(7);
+  std::map<int64_t, std::pair<SkipNode*, int>> nodes;
+  for (int run = 0; run < 300; ++run) {
+    int64_t k = static_cast<int64_t>(rnd.Uniform(1'000'000));
+    const int len = 1 + static_cast<int>(rnd.Uniform(60));
+    for (int i = 0; i < len; ++i) {
+      k += 1 + static_cast<int64_t>(rnd.Uniform(rnd.OneIn(4) ? 50000 : 30));
+      if (nodes.count(k)) continue;
+      int h = SkipList<IntTraits>::RandomHeight(&rnd);
+      SkipNode* n = SkipNode::New(&arena, h, 8);
+      std::memcpy(n->payload(), &k, 8);
+      list.Insert(n, h);
+      nodes[k] = {n, h};
+    }
+  }
+  std::vector<std::pair<SkipNode*, int>> order;
+  for (const auto& [k, nh] : nodes) order.push_back(nh);
+  for (int level = 0; level < IntTraits::kMaxHeight; ++level) {
+    SkipNode* expect = nullptr;  // walking backward: next node at level
+    for (size_t i = order.size(); i-- > 0;) {
+      auto [n, h] = order[i];
+      if (h <= level) continue;
+      ASSERT_EQ(n->Next(level), expect) << "node " << i << " level " << level;
+      expect = n;
+    }
+  }
+  EXPECT_EQ(list.First(), order.front().first);
+  EXPECT_EQ(list.Last(), order.back().first);
+  EXPECT_EQ(list.WriterLast(), order.back().first);
+  for (int i = 0; i < 3000; ++i) {
+    int64_t k = static_cast<int64_t>(rnd.Uniform(1'100'000));
+    auto lb = nodes.lower_bound(k);
+    SkipNode* got = list.LowerBound(k);
+    EXPECT_EQ(got, lb == nodes.end() ? nullptr : lb->second.first) << k;
+  }
+}
+
 struct RefValue {
   int64_t expire_at;
   std::string value;
