@@ -56,13 +56,15 @@ int RunWrite(CliContext& ctx, const std::vector<std::string>& args) {
       "stdin with '-', and prints the points written and the rate. Without\n"
       "--skip-invalid one malformed line fails the command; for a file,\n"
       "nothing is written then. Errors name the line and column.");
-  flags.AddChoice("precision", &precision, {"ns", "us", "ms", "s"},
+  // n and u are InfluxDB's /write spellings of ns and us.
+  flags.AddChoice("precision", &precision, {"ns", "us", "ms", "s", "n", "u"},
                   "unit of the timestamps in the input (default ns)");
   flags.AddBool("skip-invalid", &skip_invalid,
                 "write the valid lines and report each invalid one");
   flags.AddBool("sync", &sync, "fsync the WAL after each chunk");
   if (auto r = ParseFlags(ctx, flags, "write", args, 1, 1)) return *r;
 
+  if (precision == "n" || precision == "u") precision += "s";
   auto in = LineChunkReader::Open(flags.positional()[0]);
   if (!in.ok()) return Fail(ctx, "write", in.status());
   absl::StatusOr<Precision> prec = ParsePrecision(precision);

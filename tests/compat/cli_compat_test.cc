@@ -1,6 +1,7 @@
 // `strata` CLI behaviour made to match InfluxDB 1.x's HTTP API where the
-// compat harness (influxdb_compat.sh) found it different: --epoch takes
-// InfluxDB's m and h as well, with Go's truncating integer division.
+// compat harness (influxdb_compat.sh) found it different: query --epoch
+// takes InfluxDB's m and h as well, with Go's truncating integer division;
+// write --precision takes n and u.
 #include <string>
 
 #include "cli/cli_runner.h"
@@ -48,6 +49,28 @@ TEST(CliCompatTest, EpochMinutesAndHoursTruncateTowardZero) {
             "]},{\"statement_id\":1,\"series\":[{\"name\":\"measurements\","
             "\"columns\":[\"name\"],\"values\":[[\"m\"]]}]}]}\n");
   CliResult bad = h.Run({"query", "--epoch", "d", "SELECT v FROM m"});
+  EXPECT_EQ(bad.code, 2) << Describe(bad);
+}
+
+// InfluxDB's /write spells the precisions n, u, ms, s (m and h too, which
+// Strata's line protocol layer does not have).
+TEST(CliCompatTest, WritePrecisionTakesInfluxDbSpellings) {
+  CliHarness h;
+  const std::string lp = h.File("in.lp", "m v=1 1704067200123456\n");
+  CliResult w = h.Run({"write", "--precision", "u", lp});
+  ASSERT_EQ(w.code, 0) << Describe(w);
+  const std::string lp2 = h.File("in2.lp", "n v=2 5\n");
+  w = h.Run({"write", "--precision", "n", lp2});
+  ASSERT_EQ(w.code, 0) << Describe(w);
+  CliResult r = h.Run({"query", "--format", "json", "--epoch", "ns",
+                       "SELECT v FROM m; SELECT v FROM n"});
+  ASSERT_EQ(r.code, 0) << Describe(r);
+  EXPECT_EQ(r.out,
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
+            "\"columns\":[\"time\",\"v\"],\"values\":[[1704067200123456000,1]]}"
+            "]},{\"statement_id\":1,\"series\":[{\"name\":\"n\",\"columns\":["
+            "\"time\",\"v\"],\"values\":[[5,2]]}]}]}\n");
+  CliResult bad = h.Run({"write", "--precision", "h", lp});
   EXPECT_EQ(bad.code, 2) << Describe(bad);
 }
 

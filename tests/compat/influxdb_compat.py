@@ -797,7 +797,7 @@ def main():
     for prec, body, name in files:
         path = write_file(args.work, name, body)
         code, text = influx.write(body, prec)
-        rc, out, err = strata.write(path, "us" if prec == "u" else prec)
+        rc, out, err = strata.write(path, prec)
         compared += 1
         if (code == 204) != (rc == 0):
             note("write", name, "influx %d %s; strata rc=%d %s" % (
