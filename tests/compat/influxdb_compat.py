@@ -852,6 +852,11 @@ def main():
             if d:
                 note("lp", q, "%s\n      influx: %s\n      strata: %s" % (
                     d, ref.strip(), got.strip()))
+            elif ref.strip() != got.strip():
+                # One point per measurement, so the bytes must agree too
+                # (string escaping, float digits).
+                note("lp", q, "same values, different bytes\n      influx: "
+                     "%s\n      strata: %s" % (ref.strip(), got.strip()))
 
     # Bad batches: InfluxDB writes the good lines (partial write); Strata
     # rejects the batch unless --skip-invalid, which must then match.
