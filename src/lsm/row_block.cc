@@ -188,6 +188,7 @@ class RowBlock final : public Block {
   uint32_t entries_end() const { return entries_end_; }
   uint32_t num_restarts() const { return num_restarts_; }
   uint32_t restart(uint32_t i) const {
+    if (offsets_ != nullptr) return DecodeFixed32(offsets_ + 4 * i);
     return DecodeFixed32(data_.data() + entries_end_ + 4 * i);
   }
 
@@ -229,11 +230,20 @@ class RowBlock final : public Block {
     while (cp < first.size() && cp < last.size() && first[cp] == last[cp]) ++cp;
     prefix_len_ = cp;
     prefix_words_ = (cp + 7) / 8;
-    fingerprints_.assign(prefix_words_ + num_restarts_, 0);
+    const size_t offset_words = (num_restarts_ + 1) / 2;
+    fingerprints_.assign(prefix_words_ + num_restarts_ + offset_words, 0);
     std::memcpy(fingerprints_.data(), first.data(), cp);
     for (uint32_t i = 0; i < num_restarts_; ++i) {
       fingerprints_[prefix_words_ + i] = Window(RestartUserKey(i), cp);
     }
+    // A copy of the restart offsets next to the fingerprints, so a seek
+    // does not also miss on the restart array at the block's end.
+    char* offsets = reinterpret_cast<char*>(fingerprints_.data() +
+                                            prefix_words_ + num_restarts_);
+    for (uint32_t i = 0; i < num_restarts_; ++i) {
+      EncodeFixed32(offsets + 4 * i, restart(i));
+    }
+    offsets_ = offsets;
   }
 
   std::string data_;
@@ -242,8 +252,10 @@ class RowBlock final : public Block {
   bool one_per_restart_;
   size_t prefix_len_ = 0;
   size_t prefix_words_ = 0;
-  // prefix_words_ words of prefix bytes, then one fingerprint per restart.
+  // prefix_words_ words of prefix bytes, one fingerprint per restart, then
+  // the restart offsets (u32).
   std::vector<uint64_t> fingerprints_;
+  const char* offsets_ = nullptr;  // into fingerprints_ when built
 };
 
 class RowBlockIterator final : public InternalIterator {
