@@ -164,13 +164,20 @@ absl::Status DBImpl::Recover() {
   std::sort(logs.begin(), logs.end());
 
   VersionEdit edit;
+  // Every sequence number in an SST is taken, even one above the manifest's
+  // last sequence: an earlier open may have installed replayed (possibly
+  // never synced) WAL records and then failed before its final edit. Those
+  // records are whole batches; a later write reusing their numbers, or a
+  // compaction rewriting one window of them, must not mix with them.
   SequenceNumber max_seq = versions_->last_sequence();
+  const std::shared_ptr<const Version> recovered = versions_->current();
+  for (const auto& [window, files] : recovered->windows()) {
+    for (const auto& f : files) max_seq = std::max(max_seq, f->max_seq);
+  }
   std::shared_ptr<MemTable> mem;
   for (uint64_t number : logs) {
-    std::vector<FileMeta> files;
-    absl::Status s = ReplayLog(number, &mem, &files, &max_seq);
+    absl::Status s = ReplayLog(number, &mem, &max_seq);
     if (!s.ok()) return s;
-    for (auto& f : files) edit.AddFile(std::move(f));
   }
   if (mem != nullptr && !mem->empty()) {
     std::vector<FileMeta> files;
@@ -198,7 +205,6 @@ absl::Status DBImpl::Recover() {
 }
 
 absl::Status DBImpl::ReplayLog(uint64_t number, std::shared_ptr<MemTable>* mem,
-                               std::vector<FileMeta>* flushed,
                                SequenceNumber* max_seq) {
   std::string name = LogFileName(dir_, number);
   auto size = env_->GetFileSize(name);
@@ -238,6 +244,10 @@ absl::Status DBImpl::ReplayLog(uint64_t number, std::shared_ptr<MemTable>* mem,
       // replays the WALs again (the same records, harmlessly duplicated).
       VersionEdit edit;
       for (auto& f : files) edit.AddFile(std::move(f));
+      // The replayed records are now in SSTs: the manifest's last sequence
+      // must cover them, or a failed open followed by a power loss (the WAL
+      // tail gone, these SSTs kept) would leave them above it.
+      edit.last_sequence = *max_seq;
       s = Install(&edit);
       if (!s.ok()) return s;
       mem->reset();

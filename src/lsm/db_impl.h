@@ -81,8 +81,9 @@ class DBImpl final : public DB {
 
   // Open.
   absl::Status Recover();
+  // Replays one WAL into *mem, installing SSTs whenever it fills; raises
+  // *max_seq to the last sequence replayed.
   absl::Status ReplayLog(uint64_t number, std::shared_ptr<MemTable>* mem,
-                         std::vector<FileMeta>* flushed,
                          SequenceNumber* max_seq);
   absl::Status NewLog() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DeleteObsoleteFiles(bool at_open);
