@@ -42,6 +42,11 @@ class Block {
   virtual size_t MemoryUsage() const = 0;
   // The iterator borrows the block: keep the Block alive while it is used.
   virtual std::unique_ptr<InternalIterator> NewIterator() const = 0;
+  // Points `it`, an iterator made by NewIterator() of some block, at this
+  // block instead (unpositioned), keeping its buffers: saves an allocation
+  // per block when a reader hops between blocks. False if `it` is of
+  // another encoding; then use NewIterator().
+  virtual bool Rebind(InternalIterator* it) const { return false; }
 };
 
 std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);

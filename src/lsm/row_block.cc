@@ -19,6 +19,7 @@
 //   bounds as it parses, so corrupt input never reads out of range.
 #include <algorithm>
 #include <cstring>
+#include <typeinfo>
 #include <vector>
 
 #include "lsm/block.h"
@@ -183,6 +184,7 @@ class RowBlock final : public Block {
            fingerprints_.capacity() * sizeof(uint64_t);
   }
   std::unique_ptr<InternalIterator> NewIterator() const override;
+  bool Rebind(InternalIterator* it) const override;
 
   const char* base() const { return data_.data(); }
   uint32_t entries_end() const { return entries_end_; }
@@ -265,6 +267,19 @@ class RowBlockIterator final : public InternalIterator {
         end_(b->entries_end()),
         current_(end_),
         restart_index_(b->num_restarts()) {}
+
+  // Moves to block b, unpositioned, keeping the key buffer.
+  void Reset(const RowBlock* b) {
+    b_ = b;
+    end_ = b->entries_end();
+    current_ = end_;
+    next_ = 0;
+    restart_index_ = b->num_restarts();
+    key_.clear();
+    value_ = {};
+    expire_at_ = kNeverExpires;
+    status_ = absl::OkStatus();
+  }
 
   bool Valid() const override { return current_ < end_; }
   std::string_view key() const override { return key_; }
@@ -440,7 +455,7 @@ class RowBlockIterator final : public InternalIterator {
   }
 
   const RowBlock* b_;
-  const uint32_t end_;
+  uint32_t end_;
   uint32_t current_;  // offset of the current entry; end_ when invalid
   uint32_t next_ = 0;
   uint32_t restart_index_;
@@ -452,6 +467,12 @@ class RowBlockIterator final : public InternalIterator {
 
 std::unique_ptr<InternalIterator> RowBlock::NewIterator() const {
   return std::make_unique<RowBlockIterator>(this);
+}
+
+bool RowBlock::Rebind(InternalIterator* it) const {
+  if (it == nullptr || typeid(*it) != typeid(RowBlockIterator)) return false;
+  static_cast<RowBlockIterator*>(it)->Reset(this);
+  return true;
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ class TableIterator final : public InternalIterator {
       if (iter_ == nullptr) iter_ = block_data_->NewIterator();
       return true;
     }
-    iter_.reset();
+    if (iter_ != nullptr) spare_ = std::move(iter_);
     absl::StatusOr<std::shared_ptr<const Block>> b =
         table_->ReadDataBlock(i, options_.fill_cache);
     if (!b.ok()) {
@@ -136,7 +136,12 @@ class TableIterator final : public InternalIterator {
     }
     block_data_ = std::move(*b);
     block_ = i;
-    iter_ = block_data_->NewIterator();
+    // Reuse the last block's iterator when the encoding allows.
+    if (spare_ != nullptr && block_data_->Rebind(spare_.get())) {
+      iter_ = std::move(spare_);
+    } else {
+      iter_ = block_data_->NewIterator();
+    }
     return true;
   }
 
@@ -152,7 +157,7 @@ class TableIterator final : public InternalIterator {
   }
 
   void Clear() {
-    iter_.reset();
+    if (iter_ != nullptr) spare_ = std::move(iter_);
     block_data_.reset();
   }
 
@@ -195,6 +200,9 @@ class TableIterator final : public InternalIterator {
   size_t block_ = 0;  // index of the loaded block
   std::shared_ptr<const Block> block_data_;
   std::unique_ptr<InternalIterator> iter_;
+  // A block iterator no longer in use (points at a released block; never
+  // touched until Rebind repoints it).
+  std::unique_ptr<InternalIterator> spare_;
   absl::Status status_;
 };
 

@@ -119,6 +119,27 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
   }
 }
 
+// An iterator of one block rebound to another reads the other exactly,
+// whatever state it was left in; nothing else can be rebound.
+TEST(RowBlock, RebindMovesAnIteratorToAnotherBlock) {
+  std::vector<TestEntry> a = RandomEntries(1, 300, 40);
+  std::vector<TestEntry> b = RandomEntries(2, 200, 300);
+  auto block_a = DecodeRowBlock(Encode(a, 16), a.size(), "a");
+  auto block_b = DecodeRowBlock(Encode(b, 1), b.size(), "b");
+  ASSERT_TRUE(block_a.ok() && block_b.ok());
+  auto it = (*block_a)->NewIterator();
+  it->Seek(a[150].key);
+  ASSERT_TRUE(it->Valid());
+  ASSERT_TRUE((*block_b)->Rebind(it.get()));
+  EXPECT_FALSE(it->Valid());
+  CheckIterator(b, it.get(), /*seed=*/3, /*stride=*/1, /*random_seeks=*/300);
+  ASSERT_TRUE((*block_a)->Rebind(it.get()));
+  CheckIterator(a, it.get(), /*seed=*/4, /*stride=*/1, /*random_seeks=*/300);
+  EXPECT_FALSE((*block_a)->Rebind(nullptr));
+  std::unique_ptr<InternalIterator> other = NewEmptyIterator(absl::OkStatus());
+  EXPECT_FALSE((*block_a)->Rebind(other.get()));
+}
+
 TEST(RowBlock, EmptyBlockIsFourZeroBytes) {
   std::string payload = Encode({}, 16);
   EXPECT_EQ(payload, std::string(4, '\0'));
