@@ -118,7 +118,8 @@ TEST_F(AuditDocsTest, IndexKeysAreListedWithoutReadingDocumentBodies) {
 }
 
 // ---------------------------------------------------------------------------
-// Streaming: the heap a Find, Count or bounded sort needs does not grow with
+// Streaming: the heap a Find (scan, index with a time window, bounded
+// sort), a Count or a key-range cursor needs does not grow with
 // the collection size. 10x more documents may raise the peak heap of a
 // query by at most 256 KiB (a few blocks and parser buffers), far below
 // the data growth (2.6 MB more JSON). Measured with this binary's own
@@ -129,6 +130,8 @@ struct ScanPeaks {
   int64_t count = 0;
   int64_t top_k = 0;
   int64_t filter_scan = 0;
+  int64_t index_window = 0;
+  int64_t range_cursor = 0;
 };
 
 TEST_F(AuditDocsTest, ResultsStreamWithoutGrowingWithCollectionSize) {
@@ -137,12 +140,17 @@ TEST_F(AuditDocsTest, ResultsStreamWithoutGrowingWithCollectionSize) {
   auto measure = [&](int n) {
     ScanPeaks p;
     const std::string coll = absl::StrFormat("c%d", n);
-    Make(absl::StrFormat(R"({"name":"%s","key":"id"})", coll));
+    Make(absl::StrFormat(R"({"name":"%s","key":"id","time":{"path":"t",)"
+                         R"("unit":"s"},"indexes":[{"name":"dev",)"
+                         R"("paths":["dev"]}]})",
+                         coll));
     std::vector<std::string> batch;
     for (int i = 0; i < n; ++i) {
       batch.push_back(absl::StrFormat(
-          R"({"id":%d,"dev":"d%d","v":%d,"nested":{"x":[%d,%d]},"s":"%s"})", i,
-          i % 97, (i * 7919) % 10007, i, i + 1, std::string(60, 'a' + i % 26)));
+          R"({"id":%d,"t":%d,"dev":"d%d","v":%d,"nested":{"x":[%d,%d]},)"
+          R"("s":"%s"})",
+          i, i, i % 7, (i * 7919) % 10007, i, i + 1,
+          std::string(60, 'a' + i % 26)));
       if (batch.size() == 1000) {
         EXPECT_TRUE(store_->PutMany(coll, batch, true).ok());
         batch.clear();
@@ -176,20 +184,38 @@ TEST_F(AuditDocsTest, ResultsStreamWithoutGrowingWithCollectionSize) {
     p.top_k = run(top, false);
     p.filter_scan =
         run(Q(R"({"nested.x":{"$gt":5},"dev":{"$ne":"d3"}})"), false);
+    // An index plan with a time window over the whole range.
+    FindRequest window = Q(R"({"dev":"d3"})");
+    window.from = 0;
+    window.to = int64_t{n} * kSec;
+    p.index_window = run(window, false);
+    // A key-range cursor over every document.
+    ResetHeapPeak();
+    auto cur = store_->Scan(coll, "", KeyRange{});
+    EXPECT_TRUE(cur.ok());
+    uint64_t rows = 0;
+    while ((*cur)->Next()) ++rows;
+    EXPECT_EQ(rows, static_cast<uint64_t>(n));
+    cur->reset();
+    p.range_cursor = HeapPeakAboveReset();
     return p;
   };
   const ScanPeaks small = measure(2'000);
   const ScanPeaks large = measure(20'000);
   std::printf(
       "peak heap above baseline (2k -> 20k docs): find %ld -> %ld, count %ld "
-      "-> %ld, top-10 sort %ld -> %ld, filter scan %ld -> %ld bytes\n",
+      "-> %ld, top-10 sort %ld -> %ld, filter scan %ld -> %ld, index + "
+      "window %ld -> %ld, key-range cursor %ld -> %ld bytes\n",
       small.find, large.find, small.count, large.count, small.top_k,
-      large.top_k, small.filter_scan, large.filter_scan);
+      large.top_k, small.filter_scan, large.filter_scan, small.index_window,
+      large.index_window, small.range_cursor, large.range_cursor);
   constexpr int64_t kSlack = 256 << 10;
   EXPECT_LE(large.find, small.find + kSlack);
   EXPECT_LE(large.count, small.count + kSlack);
   EXPECT_LE(large.top_k, small.top_k + kSlack);
   EXPECT_LE(large.filter_scan, small.filter_scan + kSlack);
+  EXPECT_LE(large.index_window, small.index_window + kSlack);
+  EXPECT_LE(large.range_cursor, small.range_cursor + kSlack);
 }
 
 // ---------------------------------------------------------------------------
