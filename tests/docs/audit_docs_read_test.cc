@@ -88,6 +88,54 @@ TEST_F(AuditDocsTest, IndexKeyRangesBoundsDirectionsAndTypeOrder) {
               ElementsAre("\"n3\"", "\"n2\"", "\"n1\"", "\"m\""));
 }
 
+// "numbers by numeric value whether int or float", exactly: integers
+// past 2^53 and 2^63, -0.0 and 0, subnormals; the index, an in-memory sort
+// and index-planned filters agree.
+TEST_F(AuditDocsTest, NumbersOrderByExactValueInIndexAndSort) {
+  Make(R"({"name":"c","key":"id","indexes":[{"name":"n","paths":["n"]}]})");
+  const char* docs[] = {
+      R"({"id":1,"n":9007199254740993})",
+      R"({"id":2,"n":9007199254740992.0})",
+      R"({"id":3,"n":9007199254740994})",
+      R"({"id":4,"n":-0.0})",
+      R"({"id":5,"n":0})",
+      R"({"id":6,"n":1e-320})",
+      R"({"id":7,"n":18446744073709551615})",
+      R"({"id":8,"n":1.8446744073709552e19})",  // 2^64
+      R"({"id":9,"n":-9223372036854775808})",
+      R"({"id":10,"n":-1e300})",
+      R"({"id":11,"n":1e300})",
+  };
+  for (const char* d : docs) Put("c", d);
+  const std::vector<std::string> order = {"10", "9", "4", "5", "6", "2",
+                                          "1",  "3", "7", "8", "11"};
+  EXPECT_EQ(Keys("c", "n", {}), order);
+  FindRequest sorted = Q("{}");
+  sorted.sort = R"({"n":1})";
+  EXPECT_EQ(FindKeys("c", sorted), order);
+  struct Case {
+    const char* filter;
+    std::vector<std::string> ids;
+  };
+  const Case cases[] = {
+      {R"({"n":9007199254740993})", {"1"}},
+      {R"({"n":9007199254740992})", {"2"}},
+      {R"({"n":0})", {"4", "5"}},
+      {R"({"n":{"$gt":9007199254740992}})", {"1", "3", "7", "8", "11"}},
+      {R"({"n":18446744073709551615})", {"7"}},
+      {R"({"n":{"$gte":1.8446744073709552e19}})", {"8", "11"}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> got = FindKeys("c", Q(c.filter));
+    std::sort(got.begin(), got.end(),
+              [](const std::string& a, const std::string& b) {
+                return std::stoll(a) < std::stoll(b);
+              });
+    EXPECT_EQ(got, c.ids) << c.filter;
+    EXPECT_THAT(Explain("c", Q(c.filter)), HasSubstr(R"("plan":"index")"));
+  }
+}
+
 TEST_F(AuditDocsTest, IndexKeysAreListedWithoutReadingDocumentBodies) {
   Make(R"({"name":"c","key":"id","indexes":[{"name":"g","paths":["g"]}]})");
   std::vector<std::string> docs;
