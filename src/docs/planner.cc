@@ -200,6 +200,12 @@ Candidate Evaluate(const std::string& prefix,
     used.insert(used.end(), ranges.begin(), ranges.end());
   }
   if (cand.score == 0 && ranges.empty()) return cand;
+  // Spans must ascend, but $in values come in CompareJson order, which is
+  // not index-key order (booleans sort last as JSON, before numbers as
+  // keys). Components are prefix-free, so sorted distinct prefixes give
+  // ascending, disjoint spans.
+  std::sort(prefixes.begin(), prefixes.end());
+  prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
   for (const std::string& p : prefixes) {
     std::vector<KeySpan> spans = {{p, PrefixEnd(p)}};
     for (const FilterNode* n : ranges) {

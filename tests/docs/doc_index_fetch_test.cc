@@ -182,6 +182,34 @@ TEST_F(DocIndexFetchTest, InterleavedSpansAndMultiEntryDedup) {
   EXPECT_THAT(got, ElementsAreArray(t1));
 }
 
+// $in values arrive in JSON order (booleans last); index keys put
+// booleans before numbers and strings, so the planner must sort its spans.
+TEST_F(DocIndexFetchTest, InMixingBooleansThroughAnIndex) {
+  ASSERT_TRUE(store_->CreateIndex("c", {"s", {"s"}}).ok());
+  ASSERT_TRUE(store_->Put("c", R"({"id":"b1","s":"10","ts":1})").ok());
+  ASSERT_TRUE(store_->Put("c", R"({"id":"b2","s":false,"ts":1})").ok());
+  ASSERT_TRUE(store_->Put("c", R"({"id":"b3","s":2,"ts":1})").ok());
+  ASSERT_TRUE(store_->Put("c", R"({"id":"b4","s":true,"ts":1})").ok());
+  auto ids = [&](std::string filter) {
+    std::vector<std::string> out;
+    auto c = store_->Find("c", Q(std::move(filter)));
+    EXPECT_TRUE(c.ok());
+    if (!c.ok()) return out;
+    while ((*c)->Next()) out.emplace_back((*c)->key());
+    EXPECT_TRUE((*c)->status().ok());
+    return out;
+  };
+  EXPECT_THAT(Explain(Q(R"({"s":{"$in":["10",false]}})")),
+              HasSubstr(R"("index":"s","spans":2)"));
+  // Index order: false < true < numbers < strings.
+  EXPECT_THAT(ids(R"({"s":{"$in":["10",false]}})"),
+              ElementsAreArray({R"("b2")", R"("b1")"}));
+  EXPECT_THAT(ids(R"({"s":{"$in":[2,true]}})"),
+              ElementsAreArray({R"("b4")", R"("b3")"}));
+  EXPECT_THAT(ids(R"({"s":{"$in":[true,"10",2]}})"),
+              ElementsAreArray({R"("b4")", R"("b3")", R"("b1")"}));
+}
+
 TEST_F(DocIndexFetchTest, WindowedIndexPlan) {
   FindRequest r = Q(R"({"g":0})");
   r.from = (100000 - 900) * kSec;  // ts = 100000 - i: i in (800, 900]
