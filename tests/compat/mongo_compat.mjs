@@ -13,7 +13,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Query } from "mingo";
 
-const args = { seed: 7, docs: 250, filters: 700, verbose: false };
+const args = { seed: 11, docs: 250, filters: 1000, verbose: false };
 for (let i = 2; i < process.argv.length; ++i) {
   const a = process.argv[i];
   if (a === "--verbose") args.verbose = true;
