@@ -180,49 +180,76 @@ SkipNode* MemTable::NewEntryNode(Timestamp ts, uint64_t packed,
 void MemTable::Add(SequenceNumber seq, ValueKind kind,
                    std::string_view user_key, Timestamp ts, int64_t expire_at,
                    std::string_view value) {
+  AddImpl(seq, kind, user_key, ts, expire_at, value, /*use_index=*/true);
+}
+
+void MemTable::AddInOrder(SequenceNumber seq, ValueKind kind,
+                          std::string_view user_key, Timestamp ts,
+                          int64_t expire_at, std::string_view value) {
+  AddImpl(seq, kind, user_key, ts, expire_at, value, /*use_index=*/false);
+}
+
+void MemTable::AddImpl(SequenceNumber seq, ValueKind kind,
+                       std::string_view user_key, Timestamp ts,
+                       int64_t expire_at, std::string_view value,
+                       bool use_index) {
   const EntryKey ek{ts, PackSeqAndKind(seq, static_cast<uint8_t>(kind))};
   int height;
   SkipNode* e = NewEntryNode(ek.ts, ek.packed, expire_at, value, &height);
-  // A new key: its node gets the entry before it is published, so readers
-  // never meet an empty key.
-  auto add_key = [&](bool append) {
-    int key_height;
-    SkipNode* k = NewKeyNode(user_key, &key_height);
-    Entries(k)->Append(e, height);
-    if (append) {
-      keys_.Append(k, key_height);
-    } else {
-      keys_.Insert(k, key_height);
-    }
-    return k;
-  };
-  SkipNode* last_key = keys_.WriterLast();
-  if (last_key == nullptr || UserKey(last_key) < user_key) {
+  // The key's node: the last one used (points of one series in a row), the
+  // hash index, or a search of the key list, which also places a new key.
+  SkipNode* k = nullptr;
+  if (last_key_node_ != nullptr && UserKey(last_key_node_) == user_key) {
+    k = last_key_node_;
+  } else if (SkipNode* last = keys_.WriterLast();
+             last == nullptr || UserKey(last) < user_key) {
     // After every key (ids that grow, new series): certainly new, linked
-    // without a search.
-    SkipNode* k = add_key(/*append=*/true);
-    index_.emplace(UserKey(k), k);
+    // without a search. The node gets its entry before it is published,
+    // so readers never meet an empty key.
+    int key_height;
+    k = NewKeyNode(user_key, &key_height);
+    Entries(k)->Append(e, height);
+    keys_.Append(k, key_height);
+    if (use_index) index_.emplace(UserKey(k), k);
+    e = nullptr;
   } else {
-    // One hash probe finds the key or makes its slot.
-    bool added = false;
-    auto it = index_.lazy_emplace(user_key, [&](const auto& ctor) {
-      SkipNode* k = add_key(/*append=*/false);
-      ctor(UserKey(k), k);
-      added = true;
-    });
-    if (!added) {
-      EntryList* list = Entries(it->second);
-      SkipNode* last = list->WriterLast();
-      // In-order points of a series (the common case for metrics) skip
-      // the search entirely.
-      if (last == nullptr || EntryTraits::Compare(last, ek) < 0) {
-        list->Append(e, height);
-      } else {
-        list->Insert(e, height);
+    // Finds the key in the list, or links a new node for it there.
+    auto find_or_link = [&] {
+      SkipNode* prev[memtable_rep::KeyTraits::kMaxHeight];
+      SkipNode* n = keys_.FindForInsert(user_key, prev);
+      if (n == nullptr) {
+        int key_height;
+        n = NewKeyNode(user_key, &key_height);
+        Entries(n)->Append(e, height);
+        keys_.InsertAt(n, key_height, prev);
+        e = nullptr;
       }
+      return n;
+    };
+    if (use_index) {
+      // One hash probe finds the key or makes its slot.
+      auto it = index_.lazy_emplace(user_key, [&](const auto& ctor) {
+        SkipNode* n = find_or_link();
+        ctor(UserKey(n), n);
+      });
+      k = it->second;
+    } else {
+      k = find_or_link();
     }
   }
-  if (index_.size() > index_size_) {
+  last_key_node_ = k;
+  if (e != nullptr) {
+    EntryList* list = Entries(k);
+    SkipNode* last = list->WriterLast();
+    // In-order points of a series (the common case for metrics) skip the
+    // search entirely.
+    if (last == nullptr || EntryTraits::Compare(last, ek) < 0) {
+      list->Append(e, height);
+    } else {
+      list->Insert(e, height);
+    }
+  }
+  if (use_index && index_.size() > index_size_) {
     index_size_ = index_.size();
     index_bytes_.store(index_.capacity() *
                            (sizeof(std::pair<std::string_view, SkipNode*>) + 1),

@@ -37,6 +37,12 @@ class MemTable {
   // supported (the DB never does: sequences are unique).
   void Add(SequenceNumber seq, ValueKind kind, std::string_view user_key,
            Timestamp ts, int64_t expire_at, std::string_view value);
+  // As Add, for runs of records in key order (sorted batches): each key is
+  // found or placed by a finger search of the key list, next to the one
+  // before, and the hash index is neither probed nor grown (a later Add
+  // that misses it searches the list). Single writer, like Add.
+  void AddInOrder(SequenceNumber seq, ValueKind kind, std::string_view user_key,
+                  Timestamp ts, int64_t expire_at, std::string_view value);
   // Single writer, like Add.
   void AddRangeTombstone(const RangeTombstone& t);
 
@@ -73,6 +79,9 @@ class MemTable {
     }
   };
 
+  void AddImpl(SequenceNumber seq, ValueKind kind, std::string_view user_key,
+               Timestamp ts, int64_t expire_at, std::string_view value,
+               bool use_index);
   SkipNode* NewKeyNode(std::string_view user_key, int* height);
   SkipNode* NewEntryNode(Timestamp ts, uint64_t packed, int64_t expire_at,
                          std::string_view value, int* height);
@@ -82,7 +91,8 @@ class MemTable {
   // Writer only: user key (bytes in the arena) -> its key node.
   absl::flat_hash_map<std::string_view, SkipNode*, KeyHash> index_;
   size_t index_size_ = 0;  // writer only: index_.size() when last charged
-  Random rnd_;             // writer only: node heights
+  SkipNode* last_key_node_ = nullptr;  // writer only: key of the last Add
+  Random rnd_;                         // writer only: node heights
 
   std::atomic<uint64_t> num_entries_{0};
   std::atomic<uint64_t> num_range_tombstones_{0};

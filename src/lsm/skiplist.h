@@ -127,25 +127,28 @@ class SkipList {
   // where that one went rather than from the head: the nodes passed are
   // few and still in the CPU cache.
   void Insert(SkipNode* x, int height) {
-    const Key key = Traits::KeyOf(x);
     SkipNode* prev[kMaxHeight];
-    const bool after_last = last_ != nullptr && Traits::Compare(last_, key) < 0;
-    SkipNode* p = head_;
-    bool moved = false;
-    for (int level = max_height_.load(std::memory_order_relaxed) - 1;
-         level >= 0; --level) {
-      // finger_[level] is the last node of the level <= last_ < key, and
-      // no earlier than finger_[level + 1]; once the walk has passed a
-      // node after last_, it is ahead of every lower finger.
-      if (after_last && !moved) p = finger_[level];
-      for (SkipNode* n = p->NoBarrierNext(level);
-           n != nullptr && Traits::Compare(n, key) < 0;
-           n = p->NoBarrierNext(level)) {
-        p = n;
-        moved = true;
-      }
-      prev[level] = p;
+    Search(Traits::KeyOf(x), prev);
+    InsertAt(x, height, prev);
+  }
+
+  // The node whose key equals key, or nullptr with prev filled for
+  // InsertAt (the same finger search as Insert). Moves the finger.
+  SkipNode* FindForInsert(const Key& key, SkipNode** prev) {
+    Search(key, prev);
+    SkipNode* n = prev[0]->NoBarrierNext(0);
+    if (n != nullptr && Traits::Compare(n, key) == 0) {
+      // prev[i] is the last node of level i before key: a valid finger.
+      const int h = max_height_.load(std::memory_order_relaxed);
+      for (int i = 0; i < kMaxHeight; ++i) finger_[i] = i < h ? prev[i] : head_;
+      last_ = prev[0] == head_ ? nullptr : prev[0];
+      return n;
     }
+    return nullptr;
+  }
+
+  // Links x where FindForInsert (with no writes since) said it goes.
+  void InsertAt(SkipNode* x, int height, SkipNode** prev) {
     int old_height = RaiseHeight(height);
     for (int i = old_height; i < height; ++i) prev[i] = head_;
     for (int i = 0; i < height; ++i) {
@@ -207,6 +210,28 @@ class SkipList {
       }
     }
     return p == head_ ? nullptr : p;
+  }
+
+  // Writer only: prev[level] = the last node of each level (up to the
+  // current height) whose key is < key.
+  void Search(const Key& key, SkipNode** prev) const {
+    const bool after_last = last_ != nullptr && Traits::Compare(last_, key) < 0;
+    SkipNode* p = head_;
+    bool moved = false;
+    for (int level = max_height_.load(std::memory_order_relaxed) - 1;
+         level >= 0; --level) {
+      // finger_[level] is the last node of the level <= last_ < key, and
+      // no earlier than finger_[level + 1]; once the walk has passed a
+      // node after last_, it is ahead of every lower finger.
+      if (after_last && !moved) p = finger_[level];
+      for (SkipNode* n = p->NoBarrierNext(level);
+           n != nullptr && Traits::Compare(n, key) < 0;
+           n = p->NoBarrierNext(level)) {
+        p = n;
+        moved = true;
+      }
+      prev[level] = p;
+    }
   }
 
   // Returns the height before. Readers that see the new height early find

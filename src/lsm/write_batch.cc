@@ -380,7 +380,7 @@ absl::Status WriteBatchInternal::InsertInto(std::string_view rep,
                    [](const RecordCollector::Rec& a,
                       const RecordCollector::Rec& b) { return a.key < b.key; });
   for (const RecordCollector::Rec& r : recs) {
-    mem->Add(r.seq, r.kind, r.key, r.ts, r.expire_at, r.value);
+    mem->AddInOrder(r.seq, r.kind, r.key, r.ts, r.expire_at, r.value);
   }
   for (const RangeTombstone& t : collector.ranges()) mem->AddRangeTombstone(t);
   return absl::OkStatus();

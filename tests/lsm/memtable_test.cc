@@ -385,6 +385,62 @@ TEST_F(MemTableModelTest, NewKeysAppendedOrInsertedMatchReference) {
   }
 }
 
+// Sorted runs through AddInOrder (as large batches arrive) mixed with
+// single Adds: keys placed by one path are found by the other (the hash
+// index does not know keys AddInOrder placed), new and existing keys alike.
+TEST_F(MemTableModelTest, InOrderRunsAndSingleAddsMatchReference) {
+  Random rnd(9090);
+  std::vector<std::string> keys;
+  SequenceNumber seq = 1;
+  auto add = [&](const std::string& k, bool in_order) {
+    const Timestamp ts = static_cast<Timestamp>(rnd.Uniform(50));
+    const ValueKind kind = rnd.OneIn(8) ? ValueKind::kDelete : ValueKind::kPut;
+    const std::string value = absl::StrFormat("v%d", seq);
+    ++seq;
+    if (in_order) {
+      mem_.AddInOrder(seq, kind, k, ts, kNeverExpires, value);
+    } else {
+      mem_.Add(seq, kind, k, ts, kNeverExpires, value);
+    }
+    ref_[IKey(k, ts, seq, kind)] = RefValue{kNeverExpires, value};
+    keys.push_back(k);
+  };
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> run;
+    const int n = 1 + static_cast<int>(rnd.Uniform(100));
+    for (int i = 0; i < n; ++i) {
+      if (!keys.empty() && rnd.OneIn(3)) {
+        run.push_back(keys[rnd.Uniform(keys.size())]);  // existing key
+      } else {
+        run.push_back(absl::StrFormat("k%06d", rnd.Uniform(200000)));
+      }
+    }
+    std::sort(run.begin(), run.end());
+    for (const std::string& k : run) add(k, /*in_order=*/true);
+    for (int i = 0; i < 20; ++i) {
+      add(rnd.OneIn(2) && !keys.empty()
+              ? keys[rnd.Uniform(keys.size())]
+              : absl::StrFormat("k%06d", rnd.Uniform(200000)),
+          /*in_order=*/false);
+    }
+  }
+  keys_ = keys;
+  max_seq_ = seq;
+  auto it = mem_.NewIterator();
+  it->SeekToFirst();
+  for (auto r = ref_.cbegin(); r != ref_.cend(); ++r) {
+    ASSERT_NO_FATAL_FAILURE(ExpectAt(*it, ref_, r, "forward"));
+    it->Next();
+  }
+  ASSERT_FALSE(it->Valid());
+  for (int i = 0; i < 5000; ++i) {
+    std::string target = RandomTarget(&rnd);
+    it->Seek(target);
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectAt(*it, ref_, ref_.lower_bound(target), Describe(target)));
+  }
+}
+
 TEST_F(MemTableModelTest, CountersMatchReference) {
   EXPECT_TRUE(mem_.empty());
   EXPECT_EQ(mem_.min_ts(), kMaxTimestamp);
