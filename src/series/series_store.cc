@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "series/key_codec.h"
 #include "series/line_protocol.h"
+#include "series/retention_rules.h"
 
 namespace strata::series {
 namespace {
@@ -41,6 +42,12 @@ absl::StatusOr<std::unique_ptr<SeriesStore>> SeriesStore::Open(
   }
   std::unique_ptr<SeriesStore> store(new SeriesStore(db, options));
   if (absl::Status s = store->LoadCatalog(); !s.ok()) return s;
+  // Retention rules live in memory in the core: register them on every
+  // open so compaction reclaims what the catalog's retentions hide.
+  if (absl::Status s = RegisterRetentionRules(db, options.default_retention_ns);
+      !s.ok()) {
+    return s;
+  }
   return store;
 }
 
@@ -201,7 +208,9 @@ absl::Status SeriesStore::SetRetention(std::string_view measurement,
     retention_[std::string(measurement)] = retention_ns;
   }
   Publish({});
-  return absl::OkStatus();
+  // After the catalog: a failure here leaves the override stored, and the
+  // next open registers it.
+  return SetMeasurementRetentionRule(db_, measurement, retention_ns);
 }
 
 absl::StatusOr<std::vector<SeriesInfo>> SeriesStore::ListSeries(
@@ -306,7 +315,7 @@ absl::Status SeriesStore::DropMeasurement(std::string_view measurement) {
   changes[0].measurement = std::string(measurement);
   changes[0].drop_all = true;
   Publish(std::move(changes));
-  return absl::OkStatus();
+  return SetMeasurementRetentionRule(db_, measurement, 0);
 }
 
 std::unique_ptr<SeriesDbReader> SeriesStore::NewReader() {

@@ -531,7 +531,7 @@ TEST_F(AuditSeriesTest, RetentionHidesAtOnceAndCompactionReclaims) {
 // compaction reclaims nothing: dropped_retention stays 0 and the old
 // records stay on disk, hidden only by the query clamp.
 TEST_F(AuditSeriesTest,
-       DISABLED_RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
+       RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
   Open();
   const int64_t now = 1'000'000 * kSec;
   clock_->Set(now);
