@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,48 +29,9 @@
 #include "strata/db.h"
 #include "strata/env.h"
 #include "strata/series.h"
+#include "util/mutex.h"
 
 namespace strata::series {
-
-// A reader/writer lock TSan can see (Debian's absl::Mutex is not built
-// with TSan; see util/mutex.h), with abseil's annotations.
-class ABSL_LOCKABLE SharedMutex {
- public:
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
-  void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
-  void ReaderLock() ABSL_SHARED_LOCK_FUNCTION() { mu_.lock_shared(); }
-  void ReaderUnlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock_shared(); }
-
- private:
-  std::shared_mutex mu_;
-};
-
-class ABSL_SCOPED_LOCKABLE WriterLock {
- public:
-  explicit WriterLock(SharedMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
-      : mu_(mu) {
-    mu_->Lock();
-  }
-  ~WriterLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  WriterLock(const WriterLock&) = delete;
-  WriterLock& operator=(const WriterLock&) = delete;
-
- private:
-  SharedMutex* const mu_;
-};
-
-class ABSL_SCOPED_LOCKABLE ReaderLock {
- public:
-  explicit ReaderLock(SharedMutex* mu) ABSL_SHARED_LOCK_FUNCTION(mu) : mu_(mu) {
-    mu_->ReaderLock();
-  }
-  ~ReaderLock() ABSL_UNLOCK_FUNCTION() { mu_->ReaderUnlock(); }
-  ReaderLock(const ReaderLock&) = delete;
-  ReaderLock& operator=(const ReaderLock&) = delete;
-
- private:
-  SharedMutex* const mu_;
-};
 
 // Selects series for DELETE and DROP SERIES.
 using SeriesPredicate = std::function<bool(const SeriesInfo&)>;
