@@ -330,10 +330,13 @@ absl::StatusOr<Plan> Planner::Run() {
   plan_.keep_point_time = calls == 1 && first_call != nullptr &&
                           IsSelector(first_call->fn) && plan_.interval == 0;
 
-  // Time range and condition.
+  // Time range and condition. InfluxDB 1.x never rejects `time` under OR
+  // in a SELECT: every time comparison is intersected into the range and
+  // dropped from the condition (influxdb#9227, #8771).
   influxql::Expr::Ptr rest;
   absl::StatusOr<influxql::TimeRange> range =
-      influxql::ExtractTimeRange(stmt_.condition.get(), reader_->Now(), &rest);
+      influxql::ExtractTimeRange(stmt_.condition.get(), reader_->Now(), &rest,
+                                 influxql::TimeOrPolicy::kIntersect);
   if (!range.ok()) return range.status();
   plan_.range = *range;
   if (plan_.interval != 0 && !plan_.range.HasMax()) {

@@ -104,13 +104,11 @@ constexpr char kTwoHosts[] =
     "cpu,host=b,region=w v=2 20\n"
     "cpu,host=b,region=w v=2 30\n";
 
-// Executor (exec_plan.cc calls ExtractTimeRange with the default
-// TimeOrPolicy::kReject): InfluxDB 1.x never rejects `time` under OR in a
-// SELECT; it intersects every time comparison into the range and drops it
-// from the condition (influxdb#9227, #8771). Fix: pass
-// influxql::TimeOrPolicy::kIntersect there (time_range.h). Strata now says
-// "cannot use OR with time conditions".
-TEST_F(CompatSeriesTest, DISABLED_TimeUnderOrIsIntersected) {
+// InfluxDB 1.x never rejects `time` under OR in a SELECT; it intersects
+// every time comparison into the range and drops it from the condition
+// (influxdb#9227, #8771). exec_plan.cc passes TimeOrPolicy::kIntersect
+// (Strata used to say "cannot use OR with time conditions").
+TEST_F(CompatSeriesTest, TimeUnderOrIsIntersected) {
   Write(kTwoHosts);
   // region = 'w' OR host = 'a', over [15, 30].
   EXPECT_EQ(Q("SELECT count(v) FROM cpu WHERE region = 'w' OR host = 'a' AND "
