@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
+#include "series/influxql_regex.h"
 
 namespace strata::series {
 
@@ -219,16 +220,15 @@ absl::StatusOr<int> Condition::CompileNode(
   if (!l.ok()) return l.status();
   n.lhs = *l;
   if (regex_op) {
-    auto compiled = std::make_unique<std::regex>();
-    try {
-      *compiled = std::regex(re->pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& err) {
+    absl::StatusOr<std::shared_ptr<const std::regex>> compiled =
+        CompileInfluxRegex(re->pattern);
+    if (!compiled.ok()) {
       return ErrorAt(*re,
                      absl::StrFormat("invalid regular expression /%s/: %s",
                                      influxql::PrintableForMessage(re->pattern),
-                                     err.what()));
+                                     std::string(compiled.status().message())));
     }
-    regexes_.push_back(std::move(compiled));
+    regexes_.push_back(*std::move(compiled));
     n.regex = static_cast<int>(regexes_.size() - 1);
   } else {
     absl::StatusOr<int> r = CompileOperand(*bin->rhs, resolve_field, tag_keys);
@@ -335,8 +335,7 @@ bool Condition::EvalCompare(const Node& n, SeriesBinding* b,
       }
       return false;
     }
-    const bool found =
-        std::regex_search(lhs.s.begin(), lhs.s.end(), *regexes_[n.regex]);
+    const bool found = InfluxRegexSearch(*regexes_[n.regex], lhs.s);
     return n.op == BinaryOp::kEqRegex ? found : !found;
   }
   return CompareVals(n.op, lhs, EvalOperand(n.rhs, *b, row));

@@ -107,7 +107,7 @@ class Condition {
 
   std::vector<Node> nodes_;
   std::vector<Operand> operands_;
-  std::vector<std::unique_ptr<std::regex>> regexes_;
+  std::vector<std::shared_ptr<const std::regex>> regexes_;
   std::vector<int> fields_;
   size_t num_tag_keys_ = 0;
   std::vector<std::string> tag_keys_;

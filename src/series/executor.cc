@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "series/exec_group.h"
 #include "series/exec_plan.h"
+#include "series/influxql_regex.h"
 #include "util/errors.h"
 
 namespace strata::series {
@@ -159,18 +160,18 @@ absl::Status ExecuteSelect(const influxql::SelectStatement& statement,
                            StatementResult* result) {
   std::vector<std::string> measurements;
   if (statement.source.regex.has_value()) {
-    std::regex re;
-    try {
-      re = std::regex(*statement.source.regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("invalid regular expression /%s/: %s",
-                          *statement.source.regex, e.what()));
+    absl::StatusOr<std::shared_ptr<const std::regex>> re =
+        CompileInfluxRegex(*statement.source.regex);
+    if (!re.ok()) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "invalid regular expression /%s/: %s",
+          influxql::PrintableForMessage(*statement.source.regex),
+          std::string(re.status().message())));
     }
     absl::StatusOr<std::vector<std::string>> all = reader->Measurements();
     if (!all.ok()) return all.status();
     for (std::string& m : *all) {
-      if (m.size() <= kMaxRegexSubject && std::regex_search(m, re)) {
+      if (m.size() <= kMaxRegexSubject && InfluxRegexSearch(**re, m)) {
         measurements.push_back(std::move(m));
       }
     }

@@ -10,6 +10,7 @@ add_library(strata_series_exec STATIC
   ${CMAKE_CURRENT_LIST_DIR}/exec_rows.cc
   ${CMAKE_CURRENT_LIST_DIR}/executor.cc
   ${CMAKE_CURRENT_LIST_DIR}/influx_json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/influxql_regex.cc
 )
 target_link_libraries(strata_series_exec PUBLIC strata_influxql strata_util
                                                 absl::btree)

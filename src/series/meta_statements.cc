@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_format.h"
 #include "series/influxql/time_range.h"
+#include "series/influxql_regex.h"
 #include "series/key_codec.h"
 
 namespace strata::series {
@@ -29,43 +30,22 @@ using influxql::Statement;
 
 namespace {
 
-// Regex patterns longer than this are refused: std::regex compiles
-// recursively, so the bound keeps the stack safe.
-constexpr size_t kMaxRegexBytes = 4096;
-
 absl::Status ErrorAt(influxql::Pos pos, std::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrFormat("%s at line %d, char %d", what, pos.line, pos.column));
 }
 
-// Compiles an InfluxQL regex. The polynomial (Thompson) executor keeps
-// matching linear in the input, whatever the pattern.
+// SHOW reads regexes exactly as SELECT does (influxql_regex.h).
 absl::StatusOr<std::shared_ptr<const std::regex>> CompileRegex(
     std::string_view pattern, influxql::Pos pos) {
-  if (pattern.size() > kMaxRegexBytes) {
-    return ErrorAt(
-        pos, absl::StrFormat("regex longer than %d bytes", kMaxRegexBytes));
+  absl::StatusOr<std::shared_ptr<const std::regex>> re =
+      CompileInfluxRegex(pattern);
+  if (!re.ok()) {
+    return ErrorAt(pos, absl::StrFormat("invalid regex /%s/: %s",
+                                        influxql::PrintableForMessage(pattern),
+                                        std::string(re.status().message())));
   }
-  auto flags = std::regex::ECMAScript | std::regex_constants::__polynomial;
-  if (pattern.starts_with("(?i)")) {
-    pattern.remove_prefix(4);
-    flags |= std::regex::icase;
-  }
-  try {
-    return std::make_shared<const std::regex>(pattern.begin(), pattern.end(),
-                                              flags);
-  } catch (const std::regex_error& e) {
-    return ErrorAt(
-        pos, absl::StrFormat("invalid regex /%s/: %s", pattern, e.what()));
-  }
-}
-
-bool RegexSearch(const std::regex& re, std::string_view s) {
-  try {
-    return std::regex_search(s.begin(), s.end(), re);
-  } catch (const std::regex_error&) {
-    return false;  // too complex for this input: treat as no match
-  }
+  return re;
 }
 
 }  // namespace
@@ -107,9 +87,9 @@ bool Eval(const Node& n, const std::vector<Tag>& tags) {
     case Node::Kind::kNeq:
       return TagValue(tags, n.tag) != n.value;
     case Node::Kind::kMatch:
-      return RegexSearch(*n.regex, TagValue(tags, n.tag));
+      return InfluxRegexSearch(*n.regex, TagValue(tags, n.tag));
     case Node::Kind::kNotMatch:
-      return !RegexSearch(*n.regex, TagValue(tags, n.tag));
+      return !InfluxRegexSearch(*n.regex, TagValue(tags, n.tag));
     case Node::Kind::kConst:
       return n.constant;
   }
@@ -257,7 +237,7 @@ absl::StatusOr<std::vector<std::string>> FilterNames(
         CompileRegex(*source->regex, source->pos);
     if (!re.ok()) return re.status();
     for (std::string& n : names) {
-      if (RegexSearch(**re, n)) out.push_back(std::move(n));
+      if (InfluxRegexSearch(**re, n)) out.push_back(std::move(n));
     }
     return out;
   }
@@ -411,9 +391,9 @@ bool KeyPasses(const influxql::TagKeyFilter& filter, const std::regex* re,
       return std::find(filter.keys.begin(), filter.keys.end(), key) !=
              filter.keys.end();
     case Op::kEqRegex:
-      return RegexSearch(*re, key);
+      return InfluxRegexSearch(*re, key);
     case Op::kNeqRegex:
-      return !RegexSearch(*re, key);
+      return !InfluxRegexSearch(*re, key);
   }
   return false;
 }
