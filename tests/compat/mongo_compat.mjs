@@ -173,6 +173,8 @@ function strataFind(coll, filter, opts = {}) {
   const argv = ["docs", "find", coll, JSON.stringify(filter)];
   if (opts.project) argv.push("--project", JSON.stringify(opts.project));
   if (opts.sort) argv.push("--sort", JSON.stringify(opts.sort));
+  if (opts.skip) argv.push("--skip", String(opts.skip));
+  if (opts.limit) argv.push("--limit", String(opts.limit));
   const r = strata(argv);
   if (r.code !== 0) return { error: (r.err || r.out).trim() };
   return { docs: r.out.split("\n").filter((l) => l).map((l) => JSON.parse(l)) };
@@ -182,6 +184,8 @@ function mingoFind(docs, filter, opts = {}) {
     // mingo's projection edits the documents it is given: use copies.
     let c = new Query(filter).find(structuredClone(docs), opts.project);
     if (opts.sort) c = c.sort(opts.sort);
+    if (opts.skip) c = c.skip(opts.skip);
+    if (opts.limit) c = c.limit(opts.limit);
     return { docs: c.all() };
   } catch (e) {
     return { error: String(e.message || e) };
@@ -387,11 +391,14 @@ for (let i = 0; i < 80; ++i) {
   // case below shows the difference.
   const g = i < SORTS.length ? {} : genFilter();
   const f = { $and: [g, { [path]: { $nin: [true, false] } }] };
+  // Every third run also pages: skip then limit, after the sort.
+  const page = i % 3 === 2 ? { skip: 1 + (i % 7), limit: 1 + (i % 11) } : {};
   for (const coll of COLLS) {
-    const ref = mingoFind(docs, f, { sort });
-    const got = strataFind(coll, f, { sort });
+    const ref = mingoFind(docs, f, { sort, ...page });
+    const got = strataFind(coll, f, { sort, ...page });
     ++compared;
-    const what = coll + " " + JSON.stringify(f) + " sort " + JSON.stringify(sort);
+    const what = coll + " " + JSON.stringify(f) + " sort " +
+        JSON.stringify(sort) + (page.limit ? ` skip ${page.skip} limit ${page.limit}` : "");
     if (ref.error || got.error) {
       if (!(ref.error && got.error)) report("sort", what, ref.error, got.error);
       continue;
@@ -402,7 +409,11 @@ for (let i = 0; i < 80; ++i) {
       const path = Object.keys(sort)[0];
       const top = path.split(".")[0];
       const vals = [ref.docs[k], got.docs[k]].map((d) => d && d[top]);
-      const hasEmpty = vals.some((v) => Array.isArray(v) && v.length === 0);
+      const isEmpty = (v) => Array.isArray(v) && v.length === 0;
+      // With paging the [] documents may be skipped and only shift the
+      // others: look at the whole sorted result then.
+      const hasEmpty = vals.some(isEmpty) || (page.limit !== undefined &&
+          (mingoFind(docs, f, { sort }).docs || []).some((d) => isEmpty(d[top])));
       // mingo: a dotted path through an array of scalars gives [] (sorts
       // first; MongoDB sees null), objects compare differently from
       // MongoDB's field-by-field order, and [null] is not null. Booleans
