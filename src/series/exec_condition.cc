@@ -128,8 +128,10 @@ Val Arith(BinaryOp op, const Val& a, const Val& b) {
 }  // namespace
 
 bool CompareVals(BinaryOp op, Val a, Val b) {
-  if (a.is_null() && b.type == Val::Type::kBool) a = Val::Bool(false);
-  if (b.is_null() && a.type == Val::Type::kBool) b = Val::Bool(false);
+  // A missing field is null and matches nothing, booleans included:
+  // InfluxDB 1.6 does not match `ok = false` or `ok != true` on points
+  // without `ok` (its evaluator's nil-to-false cast, influxdb#8267, is not
+  // applied to missing fields in WHERE).
   if (a.is_null() || b.is_null()) return false;
   if (a.is_number() && b.is_number()) {
     if (a.type == Val::Type::kInt && b.type == Val::Type::kInt) {

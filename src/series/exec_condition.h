@@ -115,7 +115,7 @@ class Condition {
 };
 
 // InfluxDB 1.x comparison of two values; null and mismatched types compare
-// false (a null next to a boolean counts as false, as Influx does).
+// false (also a null against a boolean: `ok = false` needs the field).
 bool CompareVals(influxql::BinaryOp op, Val a, Val b);
 
 }  // namespace strata::series

@@ -63,15 +63,14 @@ TEST_F(CompatSeriesTest, FieldEqualsTrueNeedsTheField) {
             "\"columns\":[\"time\",\"count\"],\"values\":[[0,1]]}]}]}");
 }
 
-// Executor (exec_condition.cc, CompareVals reads a missing field compared
-// with a boolean as false): `ok = false` and `ok != true` also match points
-// without an `ok` field. InfluxDB 1.6.7, checked on exactly these three
-// points: only the point at 30 matches (count 1; Strata says 2). The
-// influxql evaluator does have a nil-to-false cast for booleans
+// `ok = false` and `ok != true` need the field: InfluxDB 1.6.7, checked on
+// exactly these three points, matches only the point at 30 (count 1).
+// The influxql evaluator does have a nil-to-false cast for booleans
 // (influxdb#8267, 1.3), but the server does not apply it to missing fields
-// in WHERE; 1.8 was not available to check. In the harness: count 26
-// (InfluxDB) vs 186 (Strata) for host "a,b".
-TEST_F(CompatSeriesTest, DISABLED_FieldEqualsFalseNeedsTheField) {
+// in WHERE; 1.8 was not available to check. Strata used to read a missing
+// field next to a boolean as false (count 2; 186 vs InfluxDB's 26 in the
+// harness for host "a,b").
+TEST_F(CompatSeriesTest, FieldEqualsFalseNeedsTheField) {
   Write(kBoolData);
   EXPECT_EQ(Q("SELECT count(v) FROM cpu WHERE ok = false"),
             "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"cpu\","

@@ -479,6 +479,10 @@ NaiveQuery MakeQuery(Random& rnd) {
       {"f > 0", [](const Tags&, const NaiveRow& r) { return r.f && *r.f > 0; }},
       {"i < 10",
        [](const Tags&, const NaiveRow& r) { return r.i && *r.i < 10; }},
+      // A missing field is null and null never compares true, != included
+      // (InfluxDB 1.6: `ok != true` does not match points without `ok`).
+      {"i != 0",
+       [](const Tags&, const NaiveRow& r) { return r.i && *r.i != 0; }},
       {"(f > 2 OR host = 'b')",
        [](const Tags& t, const NaiveRow& r) {
          return (r.f && *r.f > 2) || TagOr(t, "host") == "b";
