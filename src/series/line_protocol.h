@@ -24,6 +24,9 @@
 //    ns; the result must lie in [kMinPointTime, kMaxPointTime]. Without one
 //    the point gets default_time_ns truncated (floor) to the precision.
 //  * Sections are separated by one space plus any further spaces or tabs.
+//  * "time" names the timestamp (InfluxDB 1.x): a tag key "time" is an
+//    error, a field "time" is skipped, and a line whose only field is
+//    "time" is an error. Series keys (ParseSeriesKey) are not checked.
 //
 // Errors are InvalidArgument "line L, column C: <reason>", 1-based, column
 // in bytes of the physical line.
@@ -42,6 +45,9 @@
 #include "strata/point.h"
 
 namespace strata {
+
+// The key InfluxDB reserves for the timestamp: never a tag or field key.
+inline constexpr std::string_view kReservedTimeKey = "time";
 
 enum class Precision { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds };
 

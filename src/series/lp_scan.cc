@@ -248,10 +248,23 @@ bool LineScanner::ParseLine(std::string_view line, size_t start,
   ResetScratch(n);
   size_t p = ParseKeySection(line, start, out, fault);
   if (p == kNpos) return false;
+  // Checked here, not in ParseKeySection: series keys already stored must
+  // still parse.
+  for (const TagAt& t : tags_) {
+    if (t.tag.key == kReservedTimeKey) {
+      return Fail(fault, t.key_offset,
+                  "invalid tag key \"time\": it names the timestamp");
+    }
+  }
   while (p < n && IsBlank(line[p])) ++p;
   if (p == n) return Fail(fault, p, "missing field set");
   p = ParseFieldSection(line, p, out, fault);
   if (p == kNpos) return false;
+  if (time_field_offset_ != kNpos && !DropTimeFields(out)) {
+    return Fail(fault, time_field_offset_,
+                "invalid field name \"time\": it names the timestamp and "
+                "the point has no other field");
+  }
 
   while (p < n && IsBlank(line[p])) ++p;
   if (p == n) {
@@ -373,6 +386,7 @@ size_t LineScanner::ParseFieldSection(std::string_view line, size_t p,
                                       PointView* out, LineFault* fault) {
   const size_t n = line.size();
   out->fields.clear();
+  time_field_offset_ = kNpos;
   while (true) {
     const size_t k = p;
     bool escaped = false;
@@ -402,6 +416,8 @@ size_t LineScanner::ParseFieldSection(std::string_view line, size_t p,
     const size_t vend = ParseFieldValue(line, v, key, &value, fault);
     if (vend == kNpos) return kNpos;
     out->fields.push_back(FieldView{key, value});
+    if (key == kReservedTimeKey && time_field_offset_ == kNpos)
+      time_field_offset_ = k;
     if (vend == n || line[vend] == ' ') return vend;
     p = vend + 1;  // past the ','
   }
@@ -478,6 +494,15 @@ size_t LineScanner::ParseFieldValue(std::string_view line, size_t p,
                                   Quote(token), Quote(key)));
   }
   return end;
+}
+
+bool LineScanner::DropTimeFields(PointView* out) {
+  std::vector<FieldView>& f = out->fields;
+  f.erase(std::remove_if(
+              f.begin(), f.end(),
+              [](const FieldView& v) { return v.key == kReservedTimeKey; }),
+          f.end());
+  return !f.empty();
 }
 
 void LineScanner::MergeDuplicateFields(PointView* out) {

@@ -59,6 +59,9 @@ class LineScanner {
   bool SortTags(PointView* out, LineFault* fault);
   // Merges repeated field keys (last value wins, first position kept).
   void MergeDuplicateFields(PointView* out);
+  // Removes the fields named "time" (InfluxDB 1.x skips them); false if
+  // no field is left.
+  bool DropTimeFields(PointView* out);
   // Removes escapes from raw (an element of the given class) into the
   // scratch buffer. *canonical_size gets its size when re-escaped.
   std::string_view Unescape(std::string_view raw, uint8_t special,
@@ -71,6 +74,8 @@ class LineScanner {
   std::string scratch_;
   size_t scratch_used_ = 0;
   std::vector<TagAt> tags_;
+  // Offset of the first field named "time" in the line, or npos.
+  size_t time_field_offset_ = std::string_view::npos;
   std::vector<uint32_t> field_hashes_;
   absl::flat_hash_map<std::string_view, size_t, std::hash<std::string_view>>
       field_index_;

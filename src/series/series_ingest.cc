@@ -47,6 +47,9 @@ std::string ValidatePoint(const Point& p) {
   if (p.measurement.empty()) return "empty measurement";
   for (size_t i = 0; i < p.tags.size(); ++i) {
     if (p.tags[i].key.empty()) return "empty tag key";
+    if (p.tags[i].key == kReservedTimeKey) {
+      return "invalid tag key \"time\": it names the timestamp";
+    }
     if (p.tags[i].value.empty()) {
       return absl::StrFormat("empty value for tag \"%s\"", p.tags[i].key);
     }
@@ -71,6 +74,11 @@ std::string ValidatePoint(const Point& p) {
   }
   for (const Field& f : p.fields) {
     if (f.key.empty()) return "empty field key";
+    // Refused, not skipped as in line protocol: a caller-built point with
+    // a "time" field is a mistake worth reporting.
+    if (f.key == kReservedTimeKey) {
+      return "invalid field name \"time\": it names the timestamp";
+    }
     if (f.value.type() == FieldType::kFloat &&
         !std::isfinite(f.value.float_value())) {
       return absl::StrFormat("field \"%s\" is NaN or infinite", f.key);

@@ -198,11 +198,9 @@ TEST_F(AuditSeriesTest, ResultRowLimitIsAStatementError) {
 // name: input field "time" on measurement "m" is invalid") and a point with
 // a tag "time" ("invalid tag key: ..."), and skips a "time" field next to
 // others; "time" is the result's first column and cannot be a name.
-//
-// BUG (owner: compat/tsperf, line protocol and ingest): Strata accepts
-// all three, so SELECT * returns two columns named "time"
-// (time,time,time_1,v), which InfluxDB clients read as the timestamp.
-TEST_F(AuditSeriesTest, DISABLED_TimeIsNotAValidFieldOrTagKey) {
+// Strata used to accept all three, so SELECT * returned two columns named
+// "time". The Point API refuses any "time" key.
+TEST_F(AuditSeriesTest, TimeIsNotAValidFieldOrTagKey) {
   Open();
   auto only_time = Lp("t time=1 5");
   EXPECT_EQ(only_time.status().code(), absl::StatusCode::kInvalidArgument)
@@ -211,8 +209,21 @@ TEST_F(AuditSeriesTest, DISABLED_TimeIsNotAValidFieldOrTagKey) {
   auto tag = Lp("t,time=x v=1 5");
   EXPECT_EQ(tag.status().code(), absl::StatusCode::kInvalidArgument)
       << tag.status();
+  EXPECT_EQ(std::string(tag.status().message()),
+            "line 1, column 3: invalid tag key \"time\": it names the "
+            "timestamp");
   EXPECT_FALSE(
       ts_->WritePoints({{"t", {}, {{"time", FieldValue::Float(1)}}, 5}}).ok());
+  EXPECT_FALSE(ts_->WritePoints({{"t",
+                                  {},
+                                  {{"v", FieldValue::Float(1)},
+                                   {"time", FieldValue::Float(1)}},
+                                  5}})
+                   .ok());
+  EXPECT_FALSE(
+      ts_->WritePoints(
+             {{"t", {{"time", "x"}}, {{"v", FieldValue::Float(1)}}, 5}})
+          .ok());
   auto mixed = Lp("t time=1,v=2 6");
   EXPECT_TRUE(mixed.ok()) << mixed.status();
   EXPECT_EQ(Q("SELECT * FROM t"), "t time,v|6ns 2");
@@ -530,8 +541,7 @@ TEST_F(AuditSeriesTest, RetentionHidesAtOnceAndCompactionReclaims) {
 // caller outside tests; retention_reclaim_test calls them by hand), so
 // compaction reclaims nothing: dropped_retention stays 0 and the old
 // records stay on disk, hidden only by the query clamp.
-TEST_F(AuditSeriesTest,
-       RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
+TEST_F(AuditSeriesTest, RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
   Open();
   const int64_t now = 1'000'000 * kSec;
   clock_->Set(now);

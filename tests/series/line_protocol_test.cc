@@ -315,6 +315,19 @@ std::vector<ValidCase> ValidCases() {
        Point{"m\tx", {{"k\t", "v\t"}}, {{"w\tx", F(1)}}, kNow}},
       {"comment_then_point", "# a comment\n  # another\n\n  \t\nm v=1\n",
        Point{"m", {}, {{"v", F(1)}}, kNow}},
+
+      // "time" names the timestamp: InfluxDB 1.x skips a field "time" next
+      // to others. Only the exact bytes are reserved.
+      {"time_field_beside_others_skipped", "m time=1,v=2 7",
+       Point{"m", {}, {{"v", F(2)}}, 7}},
+      {"time_fields_around_others_skipped", R"(m time="x",v=2,time=3i,w=t 7)",
+       Point{"m", {}, {{"v", F(2)}, {"w", B(true)}}, 7}},
+      {"time_capitalised_is_a_name", "m,Time=x Time=1 7",
+       Point{"m", {{"Time", "x"}}, {{"Time", F(1)}}, 7}},
+      {"time_with_escape_is_a_name", R"(m t\ime=1 7)",
+       Point{"m", {}, {{"t\\ime", F(1)}}, 7}},
+      {"time_as_measurement_and_tag_value", "time,k=time v=1 7",
+       Point{"time", {{"k", "time"}}, {{"v", F(1)}}, 7}},
   };
 }
 
@@ -503,6 +516,20 @@ std::vector<ErrorCase> ErrorCases() {
       {"column_after_leading_blanks", "  \tcpu", 1, 7, "missing field set"},
       {"line_after_comments", "# c\r\n\r\nm v=1\r\n  m v=x\r\n", 4, 7,
        "invalid field value \"x\" for field \"v\""},
+
+      // "time" names the timestamp (InfluxDB 1.x refuses these points).
+      {"time_only_field", "m time=1 7", 1, 3,
+       "invalid field name \"time\": it names the timestamp and the point "
+       "has no other field"},
+      {"time_only_fields_repeated", "m,k=v time=1,time=2i", 1, 7,
+       "invalid field name \"time\": it names the timestamp and the point "
+       "has no other field"},
+      {"time_tag_key", "m,a=1,time=x v=1 7", 1, 7,
+       "invalid tag key \"time\": it names the timestamp"},
+      {"time_tag_key_sorted_last", "m,time=x,zz=1 time=1", 1, 3,
+       "invalid tag key \"time\": it names the timestamp"},
+      {"time_field_value_still_checked", "m time=x,v=1", 1, 8,
+       "invalid field value \"x\" for field \"time\""},
   };
 }
 
@@ -775,6 +802,16 @@ TEST(SeriesKey, CanonicalForm) {
     EXPECT_EQ(m, b.points[0].measurement);
     EXPECT_EQ(tags, b.points[0].tags);
   }
+}
+
+// Line protocol refuses a tag "time", but keys stored before that rule
+// must still parse.
+TEST(SeriesKey, TimeTagInAStoredKeyStillParses) {
+  std::string m;
+  std::vector<Tag> tags;
+  ASSERT_TRUE(ParseSeriesKey("m,time=x", &m, &tags).ok());
+  EXPECT_EQ(m, "m");
+  EXPECT_EQ(tags, (std::vector<Tag>{{"time", "x"}}));
 }
 
 TEST(SeriesKey, SortsUnsortedOwnedTags) {
