@@ -376,6 +376,21 @@ absl::Status DocStoreImpl::Delete(std::string_view collection,
   return w.Commit(false);
 }
 
+// A patch keeps the document's own expiry, as it keeps every member it does
+// not name. With a time field the TTL counts from the document time, so the
+// TTL it was written with moves with a patched time; without one the
+// document keeps the instant it expires at. The writer adds the result to
+// the new time (or to now). 0, the collection default, only for a document
+// that never expires.
+int64_t DocStoreImpl::KeptTtl(const CollectionInfo& c,
+                              const Record& old) const {
+  if (old.expire_at == kNeverExpires) return 0;
+  const int64_t base = c.time_slot >= 0 ? old.ts : env_->NowNanos();
+  int64_t ttl;
+  if (__builtin_sub_overflow(old.expire_at, base, &ttl) || ttl < 1) ttl = 1;
+  return ttl;
+}
+
 absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
                                                 std::string_view key_json,
                                                 std::string_view merge_patch) {
@@ -404,7 +419,9 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
         "patch changes the primary key at '%s'", (*info)->spec.key_path));
   }
   BatchWriter w(this);
-  if (auto st = w.Put(**info, &doc, BatchWriter::Mode::kUpdate, 0); !st.ok()) {
+  const int64_t ttl_ns = KeptTtl(**info, *rec);
+  if (auto st = w.Put(**info, &doc, BatchWriter::Mode::kUpdate, ttl_ns);
+      !st.ok()) {
     return st;
   }
   if (auto st = w.Commit(false); !st.ok()) return st;

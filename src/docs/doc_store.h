@@ -210,6 +210,8 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
       std::string_view name, std::unique_ptr<const Snapshot>* snapshot);
 
  private:
+  // The ttl_ns a patch writes with to keep old's expiry (doc_store.cc).
+  int64_t KeptTtl(const CollectionInfo& c, const Record& old) const;
   absl::StatusOr<std::string> PutOne(std::string_view collection,
                                      std::string_view json,
                                      BatchWriter::Mode mode,

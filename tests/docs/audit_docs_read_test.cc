@@ -422,12 +422,10 @@ TEST_F(AuditDocsTest, TtlExpiresEverywhereAtOnce) {
 // edits a document; it takes no write options, so it should keep the
 // expiry the document was written with, as it keeps every member it does
 // not name.
-//
-// BUG (owner: docsperf/docs writes): Patch rewrites the record with the
-// collection default instead: a document put with a 60 s TTL in a
-// collection without a default TTL never expires once patched, and with a
-// default TTL it lives for the default (1 h) instead of 60 s.
-TEST_F(AuditDocsTest, DISABLED_PatchKeepsThePerDocumentTtl) {
+// (Patch used to rewrite the record with the collection default: a
+// document put with a 60 s TTL then never expired, or lived for the 1 h
+// default.)
+TEST_F(AuditDocsTest, PatchKeepsThePerDocumentTtl) {
   Make(R"({"name":"plain","key":"id"})");
   Make(R"({"name":"dflt","key":"id","ttl":"1h"})");
   DocWriteOptions w;
