@@ -49,6 +49,9 @@ struct IndexSpec {
   bool unique = false;
   bool multi = false;   // one entry per array element
   bool sparse = false;  // documents missing the paths are not indexed
+  // Entries hold a copy of the document, so index plans need no document
+  // reads (one body copy per entry on disk; schema/docs.md).
+  bool covering = false;
 };
 
 struct DocWriteOptions {

@@ -107,9 +107,10 @@ absl::Status GetKeyVersion(const JsonValue& obj, std::string_view where,
 
 absl::Status ParseIndexValue(const JsonValue& v, std::string_view where,
                              IndexSpec* spec, bool* ready, int* key_version) {
-  if (auto st = CheckMembers(v, where,
-                             {"format_version", "name", "paths", "unique",
-                              "multi", "sparse", "state", "key_version"});
+  if (auto st =
+          CheckMembers(v, where,
+                       {"format_version", "name", "paths", "unique", "multi",
+                        "sparse", "covering", "state", "key_version"});
       !st.ok()) {
     return st;
   }
@@ -130,7 +131,8 @@ absl::Status ParseIndexValue(const JsonValue& v, std::string_view where,
   }
   for (auto [name, field] :
        {std::pair{"unique", &spec->unique}, std::pair{"multi", &spec->multi},
-        std::pair{"sparse", &spec->sparse}}) {
+        std::pair{"sparse", &spec->sparse},
+        std::pair{"covering", &spec->covering}}) {
     if (auto st = GetBool(v, name, where, field); !st.ok()) return st;
   }
   std::string state = "ready";
@@ -404,10 +406,12 @@ std::string IndexDefJson(const IndexSpec& spec, bool ready) {
     if (i > 0) out += ",";
     AppendJsonString(&out, spec.paths[i]);
   }
+  // "covering" only when set: other definitions keep their stored bytes.
   out += absl::StrFormat(
-      "],\"unique\":%s,\"multi\":%s,\"sparse\":%s,\"state\":\"%s\"}",
+      "],\"unique\":%s,\"multi\":%s,\"sparse\":%s%s,\"state\":\"%s\"}",
       spec.unique ? "true" : "false", spec.multi ? "true" : "false",
-      spec.sparse ? "true" : "false", ready ? "ready" : "building");
+      spec.sparse ? "true" : "false", spec.covering ? ",\"covering\":true" : "",
+      ready ? "ready" : "building");
   return out;
 }
 

@@ -10,7 +10,9 @@
 // order. When a batch already is in key order (one equality value: entries
 // sort by primary key), each document is read as it is yielded, without a
 // copy. Batches start small and double, so a limit-1 query fetches
-// little. Neither source materialises more than one batch.
+// little. Neither source materialises more than one batch. A covering
+// index (entries hold the document) yields each entry's value as is and
+// fetches only entries whose value is empty (written without a body).
 #include <algorithm>
 #include <memory>
 
@@ -93,18 +95,18 @@ class PlanSource final : public DocSource {
         std::make_unique<SpanWalker>(it_.get(), &in_.plan.spans, p.reverse);
     fetch_docs_ =
         p.kind == PlanKind::kIndex && !(in_.count_only && in_.plan.exact);
-    if (fetch_docs_) {
-      // Entries were windowed already; the window narrows the files read.
-      doc_it_ = in_.db->NewIterator(
-          ro, ScanRange{in_.info->doc_prefix, in_.info->doc_end, p.t0, p.t1});
-    }
+    covering_ = fetch_docs_ && p.index->spec.covering;
+    if (fetch_docs_ && !covering_) OpenDocIterator();
   }
 
   bool Next() override {
     if (walker_ == nullptr || !status_.ok()) return false;
     while (true) {
       bool found;
-      if (in_.plan.kind == PlanKind::kIndex) {
+      if (covering_) {
+        if (!NextCovered()) return false;
+        found = true;
+      } else if (in_.plan.kind == PlanKind::kIndex) {
         if (!NextFromBatch()) return false;
         found = true;
       } else {
@@ -149,6 +151,45 @@ class PlanSource final : public DocSource {
     size_t offset = 0;  // of the document in docs_
     size_t size = 0;
   };
+
+  // Entries were windowed already; the window narrows the files read.
+  void OpenDocIterator() {
+    ReadOptions ro;
+    ro.snapshot = in_.snapshot.get();
+    doc_it_ = in_.db->NewIterator(
+        ro, ScanRange{in_.info->doc_prefix, in_.info->doc_end, in_.plan.t0,
+                      in_.plan.t1});
+  }
+
+  // Moves to the next entry of a covering index; its value is the
+  // document (valid until it_ moves), or empty when the entry was written
+  // without one, then the document is fetched. False at the end or on
+  // error.
+  bool NextCovered() {
+    while (true) {
+      if (!walker_->Step()) {
+        status_ = it_->status();
+        return false;
+      }
+      ++in_.stats->keys_examined;
+      if (!AddEntry(&covered_)) {
+        if (!status_.ok()) return false;
+        continue;
+      }
+      std::string_view v = it_->value();
+      if (v.empty()) {
+        if (doc_it_ == nullptr) OpenDocIterator();
+        if (absl::Status st = Fetch(covered_, &v); !st.ok()) {
+          status_ = std::move(st);
+          return false;
+        }
+        if (!covered_.found) continue;
+      }
+      key_.swap(covered_.key);
+      doc_ = v;
+      return true;
+    }
+  }
 
   bool FromRecord() {
     key_.assign(it_->key());
@@ -266,6 +307,7 @@ class PlanSource final : public DocSource {
   // whether it exists.
   absl::Status Fetch(Wanted& w, std::string_view* v) {
     w.found = false;
+    ++in_.stats->docs_fetched;
     doc_it_->Seek(w.key, w.ts);
     if (!doc_it_->Valid()) return doc_it_->status();
     if (doc_it_->key() != w.key || doc_it_->timestamp() != w.ts) {
@@ -291,6 +333,8 @@ class PlanSource final : public DocSource {
   absl::Status status_;
   // Index plans.
   bool fetch_docs_ = false;
+  bool covering_ = false;  // documents come from the entries' values
+  Wanted covered_;         // the current entry of a covering index
   std::unique_ptr<Iterator> doc_it_;
   std::vector<Wanted> batch_;
   std::vector<size_t> order_;

@@ -8,7 +8,8 @@
 // BatchWriter::Put for key K of collection C, old record (K, t0) if any:
 //   delete entries of the old document that the new one lacks (or all if
 //   the time moved), delete (K, t0) if t0 != t, put (K, t) = json, put
-//   every new entry at t, all with one Expiry::At. Unique entries are
+//   every new entry at t (value: json for covering indexes, else empty),
+//   all with one Expiry::At. Unique entries are
 //   checked first against the batch so far and the committed state.
 // Nothing here ever writes outside the batch; the caller commits.
 #include <simdjson.h>
@@ -514,7 +515,12 @@ absl::Status BatchWriter::Put(const CollectionInfo& c, PreparedDoc* d,
       entry = ix.prefix + v;
       if (ix.spec.unique) owner_[entry] = doc.pk;
       entry += doc.pk;
-      batch_.Put(entry, doc.ts, "", expiry);
+      // Every entry is rewritten (unchanged ones too), so a covering
+      // entry never keeps an older body.
+      batch_.Put(
+          entry, doc.ts,
+          ix.spec.covering ? std::string_view(doc.json) : std::string_view(),
+          expiry);
     }
   }
   Current& p = pending_[key];

@@ -78,6 +78,7 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
 struct ExecStats {
   uint64_t keys_examined = 0;  // index entries or primary records read
   uint64_t docs_examined = 0;  // documents matched against the filter
+  uint64_t docs_fetched = 0;   // document reads an index plan made
   uint64_t docs_returned = 0;
 };
 
