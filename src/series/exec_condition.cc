@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_format.h"
 #include "series/influxql_regex.h"
@@ -125,7 +126,44 @@ Val Arith(BinaryOp op, const Val& a, const Val& b) {
   }
 }
 
+// x truncated toward zero, clamped to [lo, hi] (NaN never reaches here:
+// ingest refuses it).
+template <typename T>
+T TruncateClamped(double x) {
+  constexpr double kLo = static_cast<double>(std::numeric_limits<T>::min());
+  // 2^63 or 2^64: the first double past the type's maximum.
+  constexpr double kPastHi =
+      2.0 * static_cast<double>(std::numeric_limits<T>::max() / 2 + 1);
+  if (!(x >= kLo)) return std::numeric_limits<T>::min();
+  if (x >= kPastHi) return std::numeric_limits<T>::max();
+  return static_cast<T>(x);
+}
+
 }  // namespace
+
+Val CastNumeric(const Val& v, FieldType to) {
+  switch (v.type) {
+    case Val::Type::kFloat:
+      if (to == FieldType::kInteger) {
+        return Val::Int(TruncateClamped<int64_t>(v.f));
+      }
+      if (to == FieldType::kUnsigned) {
+        return Val::Uint(TruncateClamped<uint64_t>(v.f));
+      }
+      return v;
+    case Val::Type::kInt:
+      if (to == FieldType::kFloat) return Val::Float(static_cast<double>(v.i));
+      if (to == FieldType::kUnsigned)
+        return Val::Uint(static_cast<uint64_t>(v.i));
+      return v;
+    case Val::Type::kUint:
+      if (to == FieldType::kFloat) return Val::Float(static_cast<double>(v.u));
+      if (to == FieldType::kInteger) return Val::Int(static_cast<int64_t>(v.u));
+      return v;
+    default:
+      return v;
+  }
+}
 
 bool CompareVals(BinaryOp op, Val a, Val b) {
   // A missing field is null and matches nothing, booleans included:
@@ -251,14 +289,15 @@ absl::StatusOr<int> Condition::CompileOperand(
   }
   Operand o;
   if (const auto* ref = e.As<influxql::VarRef>()) {
-    const int field = ref->type == influxql::DataType::kTag
-                          ? -1
-                          : resolve_field(ref->name, ref->type);
-    if (field >= 0) {
+    const ResolvedField field = ref->type == influxql::DataType::kTag
+                                    ? ResolvedField()
+                                    : resolve_field(ref->name, ref->type);
+    if (field.index >= 0) {
       o.kind = Operand::Kind::kField;
-      o.index = field;
+      o.index = field.index;
+      o.cast = field.cast;
       o.has_field = true;
-      fields_.push_back(field);
+      fields_.push_back(field.index);
     } else if (ref->type == influxql::DataType::kTag ||
                ref->type == influxql::DataType::kUnknown) {
       auto it = std::lower_bound(tag_keys.begin(), tag_keys.end(), ref->name);
@@ -313,7 +352,9 @@ Val Condition::EvalOperand(int i, const SeriesBinding& b,
       if (o.literal.type == Val::Type::kString) return Val::String(o.text);
       return o.literal;
     case Operand::Kind::kField:
-      return row == nullptr ? Val() : row[o.index];
+      if (row == nullptr) return Val();
+      return o.cast.has_value() ? CastNumeric(row[o.index], *o.cast)
+                                : row[o.index];
     case Operand::Kind::kTag:
       return Val::String(b.tag_values[o.index]);
     case Operand::Kind::kArith:

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -39,12 +40,26 @@ struct SeriesBinding {
   absl::Status error;          // set if a value could not be evaluated
 };
 
+// InfluxDB 1.x's numeric casts: a ::float, ::integer or ::unsigned hint on
+// a field of another numeric type converts its values (the engine's cast
+// cursors). Float to integer truncates toward zero and saturates at the
+// target's range (Go leaves out-of-range conversions to the CPU); integer
+// and unsigned convert to each other wrapping, as Go does. Anything but a
+// number is returned unchanged.
+Val CastNumeric(const Val& v, FieldType to);
+
+// A name resolved to a plan field to read: index -1 if none; `cast` if its
+// values are converted first (see CastNumeric).
+struct ResolvedField {
+  int index = -1;
+  std::optional<FieldType> cast;
+};
+
 class Condition {
  public:
-  // Maps a name (with its ::type hint) to a plan field index, or -1 if it
-  // is not a field to read.
-  using FieldResolver =
-      std::function<int(std::string_view name, influxql::DataType hint)>;
+  // Maps a name (with its ::type hint) to the plan field to read.
+  using FieldResolver = std::function<ResolvedField(std::string_view name,
+                                                    influxql::DataType hint)>;
 
   Condition() = default;
   Condition(Condition&&) = default;
@@ -74,9 +89,10 @@ class Condition {
   struct Operand {
     enum class Kind { kNull, kLiteral, kField, kTag, kArith };
     Kind kind = Kind::kNull;
-    Val literal;       // kLiteral (strings live in `text`)
-    std::string text;  // kLiteral string
-    int index = -1;    // kField: plan field; kTag: tag key index
+    Val literal;                    // kLiteral (strings live in `text`)
+    std::string text;               // kLiteral string
+    int index = -1;                 // kField: plan field; kTag: tag key index
+    std::optional<FieldType> cast;  // kField: converted with CastNumeric
     influxql::BinaryOp op = influxql::BinaryOp::kAdd;  // kArith
     int lhs = -1, rhs = -1;                            // kArith operands
     bool has_field = false;

@@ -33,6 +33,30 @@ bool HintMatches(DataType hint, FieldType type) {
   return false;
 }
 
+// The type a ::float / ::integer / ::unsigned hint converts a field of
+// another numeric type to (InfluxDB 1.x casts those); nullopt otherwise.
+std::optional<FieldType> NumericCastTo(DataType hint, FieldType stored) {
+  FieldType to;
+  switch (hint) {
+    case DataType::kFloat:
+      to = FieldType::kFloat;
+      break;
+    case DataType::kInteger:
+      to = FieldType::kInteger;
+      break;
+    case DataType::kUnsigned:
+      to = FieldType::kUnsigned;
+      break;
+    default:
+      return std::nullopt;
+  }
+  const bool numeric = stored == FieldType::kFloat ||
+                       stored == FieldType::kInteger ||
+                       stored == FieldType::kUnsigned;
+  if (!numeric || stored == to) return std::nullopt;
+  return to;
+}
+
 std::string_view GoIteratorType(FieldType t) {
   switch (t) {
     case FieldType::kFloat:
@@ -64,6 +88,8 @@ class Planner {
   // Plan field index of `name`, adding it on first use; -1 if no such
   // field (or the hint excludes it).
   int FieldIndex(std::string_view name, DataType hint);
+  // FieldIndex, or a numeric field the hint casts (read as stored).
+  ResolvedField Resolve(std::string_view name, DataType hint);
   const FieldInfo* Catalog(std::string_view name) const;
   bool IsTag(std::string_view name) const {
     return std::binary_search(plan_.tag_keys.begin(), plan_.tag_keys.end(),
@@ -97,6 +123,17 @@ int Planner::FieldIndex(std::string_view name, DataType hint) {
   }
   plan_.fields.push_back(*info);
   return static_cast<int>(plan_.fields.size() - 1);
+}
+
+ResolvedField Planner::Resolve(std::string_view name, DataType hint) {
+  ResolvedField r;
+  r.index = FieldIndex(name, hint);
+  if (r.index >= 0) return r;
+  const FieldInfo* info = Catalog(name);
+  if (info == nullptr) return r;
+  r.cast = NumericCastTo(hint, info->type);
+  if (r.cast.has_value()) r.index = FieldIndex(name, DataType::kUnknown);
+  return r;
 }
 
 absl::Status Planner::AddCall(const influxql::Field& f,
@@ -166,11 +203,13 @@ absl::Status Planner::AddColumns(const influxql::Field& f,
     if (ref->IsTime()) return absl::OkStatus();  // time is always column 0
     Column c;
     c.name = f.alias.empty() ? ref->name : f.alias;
-    const int field =
-        ref->type == DataType::kTag ? -1 : FieldIndex(ref->name, ref->type);
-    if (field >= 0) {
+    const ResolvedField field = ref->type == DataType::kTag
+                                    ? ResolvedField()
+                                    : Resolve(ref->name, ref->type);
+    if (field.index >= 0) {
       c.kind = Column::Kind::kField;
-      c.field = field;
+      c.field = field.index;
+      c.cast = field.cast;
     } else if ((ref->type == DataType::kUnknown ||
                 ref->type == DataType::kTag) &&
                IsTag(ref->name)) {
@@ -345,7 +384,7 @@ absl::StatusOr<Plan> Planner::Run() {
   absl::StatusOr<Condition> cond = Condition::Compile(
       rest.get(),
       [this](std::string_view name, DataType hint) {
-        return FieldIndex(name, hint);
+        return Resolve(name, hint);
       },
       plan_.tag_keys);
   if (!cond.ok()) return cond.status();

@@ -51,6 +51,9 @@ struct Column {
   std::string name;
   int field = -1;  // kField, kAggregate: index into Plan::fields (-1: none)
   int tag = -1;    // kTag: index into Plan::tag_keys
+  // kField: values converted to this type (a ::float / ::integer /
+  // ::unsigned hint on another numeric type, see CastNumeric).
+  std::optional<FieldType> cast;
   AggFn fn = AggFn::kCount;
   double percentile = 0;  // kPercentile
 };

@@ -80,6 +80,30 @@ absl::StatusOr<std::optional<std::vector<const SeriesInfo*>>> Candidates(
   return best;
 }
 
+// Converts the values of cast columns (`f::integer` on a float field):
+// they are read as stored and converted here, after the rows are chosen.
+void ApplyCasts(const Plan& plan, ResultSeries* rs) {
+  for (size_t c = 0; c < plan.columns.size(); ++c) {
+    const Column& col = plan.columns[c];
+    if (col.kind != Column::Kind::kField || !col.cast.has_value()) continue;
+    for (std::vector<QueryValue>& row : rs->values) {
+      if (c + 1 >= row.size()) break;
+      QueryValue& cell = row[c + 1];  // after time
+      Val v;
+      if (const double* f = std::get_if<double>(&cell)) {
+        v = Val::Float(*f);
+      } else if (const int64_t* i = std::get_if<int64_t>(&cell)) {
+        v = Val::Int(*i);
+      } else if (const uint64_t* u = std::get_if<uint64_t>(&cell)) {
+        v = Val::Uint(*u);
+      } else {
+        continue;
+      }
+      cell = ToQueryValue(CastNumeric(v, *col.cast));
+    }
+  }
+}
+
 // Runs one plan (one measurement), appending result series.
 absl::Status RunPlan(ExecContext& ctx, std::vector<ResultSeries>* out) {
   const Plan& plan = *ctx.plan;
@@ -148,6 +172,7 @@ absl::Status RunPlan(ExecContext& ctx, std::vector<ResultSeries>* out) {
     absl::Status s = plan.aggregate ? RunAggregateGroup(ctx, g->second, &rs)
                                     : RunRawGroup(ctx, g->second, &rs);
     if (!s.ok()) return s;
+    ApplyCasts(plan, &rs);
     if (!rs.values.empty()) out->push_back(std::move(rs));
   }
   return absl::OkStatus();

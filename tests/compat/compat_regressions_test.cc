@@ -157,12 +157,12 @@ TEST_F(CompatSeriesTest, DISABLED_InfluxDb1OffsetWithoutLimitQuirks) {
             "{\"results\":[{\"statement_id\":0}]}");
 }
 
-// Executor: InfluxDB casts a field with ::integer / ::float (float to
-// integer truncates toward zero); Strata reads the hint as a type filter
-// and returns nothing for a float field asked as ::integer. InfluxDB 1.6:
-// SELECT usage_user::integer ... gave 31 for 31.047.
-TEST_F(CompatSeriesTest, DISABLED_CastsConvertFieldValues) {
-  Write("m f=31.9,i=7i 10\nm f=-2.5,i=-3i 20\n");
+// InfluxDB casts a numeric field with ::integer / ::float / ::unsigned
+// (float to integer truncates toward zero; its engine's cast cursors);
+// Strata used to read the hint as a type filter and return nothing.
+// InfluxDB 1.6: SELECT usage_user::integer ... gave 31 for 31.047.
+TEST_F(CompatSeriesTest, CastsConvertFieldValues) {
+  Write("m f=31.9,i=7i,s=\"x\" 10\nm f=-2.5,i=-3i 20\n");
   EXPECT_EQ(Q("SELECT f::integer FROM m"),
             "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
             "\"columns\":[\"time\",\"f\"],\"values\":[[10,31],[20,-2]]}]}]}");
@@ -170,6 +170,18 @@ TEST_F(CompatSeriesTest, DISABLED_CastsConvertFieldValues) {
   EXPECT_EQ(Q("SELECT i::float FROM m"),
             "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
             "\"columns\":[\"time\",\"i\"],\"values\":[[10,7],[20,-3]]}]}]}");
+  // The same field as stored and cast, side by side.
+  EXPECT_EQ(Q("SELECT f, f::integer FROM m"),
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
+            "\"columns\":[\"time\",\"f\",\"f_1\"],\"values\":[[10,31.9,31],"
+            "[20,-2.5,-2]]}]}]}");
+  // WHERE compares the cast value: 31.9::integer = 31.
+  EXPECT_EQ(Q("SELECT i FROM m WHERE f::integer = 31"),
+            "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"m\","
+            "\"columns\":[\"time\",\"i\"],\"values\":[[10,7]]}]}]}");
+  // Only numbers cast: a string asked as ::integer is still nothing.
+  EXPECT_EQ(Q("SELECT s::integer FROM m"),
+            "{\"results\":[{\"statement_id\":0}]}");
 }
 
 class CompatDocsTest : public ::testing::Test {
