@@ -48,6 +48,28 @@ class ColumnarIterator final : public InternalIterator {
   int64_t expire_at() const override { return c_.expire[idx_]; }
   absl::Status status() const override { return absl::OkStatus(); }
 
+  // The rest of the current run: the arrays are already decoded, so a scan
+  // can read them directly instead of assembling one key per entry.
+  bool CurrentRun(EntryRun* run) override {
+    run->user_key = c_.user_key(run_);
+    run->ts = c_.ts.data();
+    run->packed = c_.packed.data();
+    run->expire = c_.expire.data();
+    if (!c_.words.empty()) {
+      run->words = c_.words.data();
+      run->value_data = nullptr;
+      run->value_offsets = nullptr;
+    } else {
+      run->words = nullptr;
+      run->value_data = c_.value_data.data();
+      run->value_offsets = c_.value_offsets.data();
+    }
+    run->begin = idx_;
+    run->end = c_.run_starts[run_ + 1];
+    return true;
+  }
+  void MoveInRun(size_t i) override { MoveTo(static_cast<uint32_t>(i), run_); }
+
  private:
   void Invalidate() { idx_ = c_.count; }
 

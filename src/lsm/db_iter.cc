@@ -14,7 +14,7 @@
 namespace strata {
 namespace {
 
-class DBIter final : public Iterator {
+class DBIter final : public BatchIterator {
  public:
   explicit DBIter(DBIterArgs a)
       : iter_(std::move(a.internal)),
@@ -79,8 +79,9 @@ class DBIter final : public Iterator {
       iter_->Seek(AfterGroupKey(saved_key_, saved_ts_));
       SkipGroup(saved_key_, saved_ts_);
     } else {
-      std::string k(ExtractUserKey(iter_->key()));
-      SkipGroup(k, ExtractTimestamp(iter_->key()));
+      // FindNextVisible left the current group's key in scratch_key_: no
+      // copy (and, for keys past the small-string size, no allocation) here.
+      SkipGroup(scratch_key_, cur_ts_);
     }
     FindNextVisible();
   }
@@ -90,8 +91,7 @@ class DBIter final : public Iterator {
     if (direction_ == kForward) {
       // The internal iterator sits on the current group: move before it.
       direction_ = kReverse;
-      std::string k(ExtractUserKey(iter_->key()));
-      iter_->SeekForPrev(SeekKey(k, ExtractTimestamp(iter_->key())));
+      iter_->SeekForPrev(SeekKey(scratch_key_, cur_ts_));
     }
     FindPrevVisible();
   }
@@ -113,6 +113,69 @@ class DBIter final : public Iterator {
   absl::Status status() const override {
     if (!status_.ok()) return status_;
     return iter_->status();
+  }
+
+  // Applies the visibility rules of FindNextVisible to the decoded run the
+  // source exposes, group by group, and hands anything it cannot decide
+  // within the run (a group that may go on in the next block, the window's
+  // end, a malformed kind) back to Next().
+  size_t ReadBatch(Timestamp* ts, std::string_view* values,
+                   size_t max) override {
+    if (max == 0) return 0;
+    ts[0] = timestamp();
+    values[0] = value();
+    EntryRun run;
+    if (direction_ != kForward || max == 1 || !iter_->CurrentRun(&run)) {
+      return 1;
+    }
+    size_t n = 1;
+    size_t last = run.begin;
+    size_t j = run.begin + 1;
+    while (j < run.end && run.ts[j] == cur_ts_) ++j;  // older versions
+    while (j < run.end && n < max) {
+      const Timestamp t = run.ts[j];
+      if (t >= t1_) break;  // t > cur_ts_ >= t0_ holds already
+      size_t g = j + 1;
+      while (g < run.end && run.ts[g] == t) ++g;
+      const SequenceNumber tomb =
+          rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(run.user_key, t);
+      size_t visible = run.end;  // none
+      bool malformed = false;
+      for (size_t k = j; k < g; ++k) {
+        const uint64_t packed = run.packed[k];
+        const SequenceNumber seq = packed >> 8;
+        const uint8_t kind = packed & 0xff;
+        if (kind > static_cast<uint8_t>(ValueKind::kPut)) {
+          malformed = true;
+          break;
+        }
+        if (seq > seq_) continue;
+        if (seq < tomb || kind == static_cast<uint8_t>(ValueKind::kDelete)) {
+          break;  // hidden
+        }
+        if (run.expire[k] > now_) {
+          visible = k;
+          break;
+        }
+        // Expired: the next older version decides.
+      }
+      if (malformed) break;
+      // Older versions of a group ending the run may sit in the next block:
+      // only a visible version decides such a group here.
+      if (g == run.end && visible == run.end) break;
+      if (visible != run.end) {
+        ts[n] = t;
+        values[n] = run.value(visible);
+        ++n;
+        last = visible;
+      }
+      j = g;
+    }
+    if (last != run.begin) {
+      iter_->MoveInRun(last);
+      cur_ts_ = run.ts[last];
+    }
+    return n;
   }
 
  private:
@@ -171,6 +234,7 @@ class DBIter final : public Iterator {
           break;
         }
         if (iter_->expire_at() > now_) {
+          cur_ts_ = ts;
           valid_ = true;
           return;
         }
@@ -247,7 +311,9 @@ class DBIter final : public Iterator {
   Direction direction_ = kForward;
   bool valid_ = false;
   absl::Status status_;
+  // Forward mode: the current record's user key and timestamp.
   std::string scratch_key_;
+  Timestamp cur_ts_ = 0;
   // Reverse mode: the current record, copied.
   std::string saved_key_;
   Timestamp saved_ts_ = 0;

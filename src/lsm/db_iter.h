@@ -23,6 +23,19 @@ struct DBIterArgs {
   std::shared_ptr<void> pin;  // keeps memtables, version and tables alive
 };
 
+// The iterator NewDBIterator returns. Scans that read many records of a key
+// can take them in batches (dynamic_cast an Iterator to find out).
+class BatchIterator : public Iterator {
+ public:
+  // Stores the current record and up to max - 1 following ones of the same
+  // key (fewer when the next one is not at hand), in order, and leaves the
+  // iterator on the last one stored; call Next() to go on. Returns how many
+  // were stored: at least 1 when max > 0. Values stay valid until the
+  // iterator moves. REQUIRES Valid().
+  virtual size_t ReadBatch(Timestamp* ts, std::string_view* values,
+                           size_t max) = 0;
+};
+
 std::unique_ptr<Iterator> NewDBIterator(DBIterArgs args);
 
 }  // namespace strata

@@ -15,6 +15,31 @@
 
 namespace strata {
 
+// Entries [begin, end) of one user key as a source holds them decoded in
+// memory, for scans that read many entries without a virtual call each.
+// Entry i has internal key (user_key, ts[i], packed[i] = seq << 8 | kind).
+// The arrays stay valid until the iterator moves past entry end - 1.
+struct EntryRun {
+  std::string_view user_key;
+  const int64_t* ts = nullptr;
+  const uint64_t* packed = nullptr;
+  const int64_t* expire = nullptr;
+  // Values: 8-byte words when words is set, else slices of value_data
+  // delimited by value_offsets[i], value_offsets[i + 1].
+  const uint64_t* words = nullptr;
+  const char* value_data = nullptr;
+  const size_t* value_offsets = nullptr;
+  size_t begin = 0, end = 0;
+
+  std::string_view value(size_t i) const {
+    if (words != nullptr) {
+      return std::string_view(reinterpret_cast<const char*>(words + i), 8);
+    }
+    return std::string_view(value_data + value_offsets[i],
+                            value_offsets[i + 1] - value_offsets[i]);
+  }
+};
+
 class InternalIterator {
  public:
   InternalIterator() = default;
@@ -36,6 +61,15 @@ class InternalIterator {
   virtual std::string_view value() const = 0;
   virtual int64_t expire_at() const = 0;
   virtual absl::Status status() const = 0;
+
+  // Optional bulk access. Fills *run with the current entry (run->begin)
+  // and the ones after it that share its user key and are already decoded
+  // in memory (at least one). False if the source cannot (step with Next).
+  // REQUIRES Valid().
+  virtual bool CurrentRun(EntryRun* run) { return false; }
+  // Moves to entry i of the run CurrentRun just returned, i in
+  // [run->begin, run->end). Only called after CurrentRun returned true.
+  virtual void MoveInRun(size_t i) {}
 };
 
 // An iterator with no entries and the given status.

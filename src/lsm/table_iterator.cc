@@ -63,6 +63,10 @@ class TableIterator final : public InternalIterator {
     if (!Settled()) Backward(block_, nullptr);
   }
 
+  // Runs never cross a block, so the loaded block's iterator answers.
+  bool CurrentRun(EntryRun* run) override { return iter_->CurrentRun(run); }
+  void MoveInRun(size_t i) override { iter_->MoveInRun(i); }
+
  private:
   // The first block whose last key >= target (index_.size() if none).
   // Seeks usually move forward a little (sorted point lookups, window
