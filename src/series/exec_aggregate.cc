@@ -14,6 +14,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/strings/str_format.h"
+#include "lsm/db_iter.h"
 
 namespace strata::series {
 
@@ -401,18 +402,33 @@ class AccumulatorImpl final : public Accumulator {
         return it->status();
       }
     }
+    // The storage core's iterator hands out records in batches: one
+    // virtual call per batch instead of several per point.
+    BatchIterator* batch = dynamic_cast<BatchIterator*>(it);
+    constexpr size_t kBatch = 256;
+    Timestamp ts[kBatch];
+    std::string_view values[kBatch];
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const int64_t t = it->timestamp();
-      In v{};
-      if constexpr (Agg::kNeedsValue) {
-        if (!Decode(it->value(), &v)) {
-          EndSeries();
-          return absl::DataLossError(absl::StrFormat(
-              "malformed value of %d bytes at time %d", it->value().size(), t));
-        }
+      size_t n = 1;
+      if (batch != nullptr) {
+        n = batch->ReadBatch(ts, values, kBatch);
+      } else {
+        ts[0] = it->timestamp();
+        values[0] = it->value();
       }
-      Route(t);
-      agg_.Add(cur_, v, t, nullptr);
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t t = ts[i];
+        In v{};
+        if constexpr (Agg::kNeedsValue) {
+          if (!Decode(values[i], &v)) {
+            EndSeries();
+            return absl::DataLossError(absl::StrFormat(
+                "malformed value of %d bytes at time %d", values[i].size(), t));
+          }
+        }
+        Route(t);
+        agg_.Add(cur_, v, t, nullptr);
+      }
     }
     EndSeries();
     return it->status();
