@@ -53,9 +53,11 @@ class DocEngine {
 };
 
 // Strata's DocumentStore, or nullptr when this build has no document layer
-// (*why says so).
-std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why);
-std::unique_ptr<DocEngine> NewSqliteDocEngine();
+// (*why says so). With covering, the device index holds the documents (on
+// SQLite: an index on (device, ts, doc)).
+std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why,
+                                              bool covering = false);
+std::unique_ptr<DocEngine> NewSqliteDocEngine(bool covering = false);
 
 }  // namespace strata::bench
 

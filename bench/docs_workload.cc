@@ -13,11 +13,6 @@
 
 namespace strata::bench {
 
-// The engines' covering-index variants (strata_docs.cc, sqlite_docs.cc).
-// These belong in doc_engine.h, which this change does not own.
-std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why, bool covering);
-std::unique_ptr<DocEngine> NewSqliteDocEngine(bool covering);
-
 namespace {
 
 struct DocsResult {

@@ -138,8 +138,4 @@ std::unique_ptr<DocEngine> NewSqliteDocEngine(bool covering) {
   return std::make_unique<SqliteDocs>(covering);
 }
 
-std::unique_ptr<DocEngine> NewSqliteDocEngine() {
-  return NewSqliteDocEngine(false);
-}
-
 }  // namespace strata::bench

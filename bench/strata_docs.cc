@@ -118,22 +118,15 @@ std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why, bool covering) {
   return std::make_unique<StrataDocs>(covering);
 }
 
-std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why) {
-  return NewStrataDocEngine(why, false);
-}
-
 }  // namespace strata::bench
 
 #else  // !STRATA_BENCH_HAVE_DOCS
 
 namespace strata::bench {
-std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why) {
-  *why = "layer not available (this build has no document layer)";
-  return nullptr;
-}
 std::unique_ptr<DocEngine> NewStrataDocEngine(std::string* why,
                                               bool /*covering*/) {
-  return NewStrataDocEngine(why);
+  *why = "layer not available (this build has no document layer)";
+  return nullptr;
 }
 }  // namespace strata::bench
 

@@ -219,7 +219,10 @@ absl::Status DocStoreImpl::Backfill(const CollectionInfo& c,
     }
     for (const std::string& e : entries) {
       key.assign(ix.prefix).append(e).append(pk);
-      b.Put(key, it->timestamp(), "", Expiry::At(it->expire_at()));
+      // A covering index's entries carry the document (schema/docs.md).
+      b.Put(key, it->timestamp(),
+            ix.spec.covering ? it->value() : std::string_view(),
+            Expiry::At(it->expire_at()));
     }
     if (b.ApproximateSize() >= kBackfillBatchBytes) {
       if (auto ws = db_->Write(WriteOptions(), b); !ws.ok()) return ws;

@@ -315,7 +315,10 @@ TEST_F(CoveringIndexTest, BackfillAnswersLikeAPlainIndex) {
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_TRUE((*list)[0].covering);
-  // Updates after the backfill write covered entries; both kinds answer.
+  // The backfill writes the documents into the entries: no fetches.
+  EXPECT_THAT(Explain("b", Q(R"({"dev":"d1"})")),
+              HasSubstr(R"("docs_fetched":0)"));
+  // Updates after the backfill rewrite covered entries; both answer.
   for (int i = 0; i < 200; i += 3) {
     ASSERT_TRUE(store_->Put("b", Doc(i, i % 4, 1000 + i, -i)).ok());
   }
