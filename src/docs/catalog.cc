@@ -520,14 +520,14 @@ absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
     loaded[name] = *std::move(info);
   }
   if (!it->status().ok()) return it->status();
-  DocsLock l(&mu_);
+  WriterLock l(&mu_);
   collections_ = std::move(loaded);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<const CollectionInfo>> Catalog::Get(
     std::string_view name) const {
-  DocsReaderLock l(&mu_);
+  ReaderLock l(&mu_);
   return GetLocked(name);
 }
 
@@ -542,7 +542,7 @@ absl::StatusOr<std::shared_ptr<const CollectionInfo>> Catalog::GetLocked(
 }
 
 std::vector<std::shared_ptr<const CollectionInfo>> Catalog::List() const {
-  DocsReaderLock l(&mu_);
+  ReaderLock l(&mu_);
   std::vector<std::shared_ptr<const CollectionInfo>> out;
   for (const auto& [name, info] : collections_) out.push_back(info);
   return out;

@@ -15,69 +15,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "docs/json_path.h"
 #include "strata/db.h"
 #include "strata/docs.h"
-
-#if defined(__SANITIZE_THREAD__)
-#include <sanitizer/tsan_interface.h>
-#endif
+#include "util/mutex.h"
 
 namespace strata::docs {
-
-// Scoped absl::Mutex locks that ThreadSanitizer can see: Debian's abseil
-// is not built with TSan, so its Mutex gives TSan no happens-before edges
-// and every container it guards would be reported. These add the edges
-// under TSan and are plain MutexLock/ReaderMutexLock otherwise.
-class ABSL_SCOPED_LOCKABLE DocsLock {
- public:
-  explicit DocsLock(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
-      : mu_(mu) {
-    mu_->Lock();
-    Acquired(mu_);
-  }
-  ~DocsLock() ABSL_UNLOCK_FUNCTION() {
-    Releasing(mu_);
-    mu_->Unlock();
-  }
-  DocsLock(const DocsLock&) = delete;
-  DocsLock& operator=(const DocsLock&) = delete;
-
-  static void Acquired(void* mu) {
-#if defined(__SANITIZE_THREAD__)
-    __tsan_acquire(mu);
-#endif
-    (void)mu;
-  }
-  static void Releasing(void* mu) {
-#if defined(__SANITIZE_THREAD__)
-    __tsan_release(mu);
-#endif
-    (void)mu;
-  }
-
- private:
-  absl::Mutex* const mu_;
-};
-
-class ABSL_SCOPED_LOCKABLE DocsReaderLock {
- public:
-  explicit DocsReaderLock(absl::Mutex* mu) ABSL_SHARED_LOCK_FUNCTION(mu)
-      : mu_(mu) {
-    mu_->ReaderLock();
-    DocsLock::Acquired(mu_);
-  }
-  ~DocsReaderLock() ABSL_UNLOCK_FUNCTION() {
-    DocsLock::Releasing(mu_);
-    mu_->ReaderUnlock();
-  }
-  DocsReaderLock(const DocsReaderLock&) = delete;
-  DocsReaderLock& operator=(const DocsReaderLock&) = delete;
-
- private:
-  absl::Mutex* const mu_;
-};
 
 inline constexpr int kDocsFormatVersion = 1;
 inline constexpr size_t kMaxIndexesPerCollection = 64;
@@ -155,7 +98,7 @@ class Catalog {
   // Held shared by readers taking (info, DB snapshot) pairs and
   // exclusively by definition changes while they write and install, so
   // a reader never pairs an info with a snapshot of another version.
-  absl::Mutex* mu() const ABSL_LOCK_RETURNED(mu_) { return &mu_; }
+  SharedMutex* mu() const ABSL_LOCK_RETURNED(mu_) { return &mu_; }
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> GetLocked(
       std::string_view name) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Install(std::shared_ptr<const CollectionInfo> info)
@@ -163,7 +106,7 @@ class Catalog {
   void Remove(std::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
  private:
-  mutable absl::Mutex mu_;
+  mutable SharedMutex mu_;
   std::map<std::string, std::shared_ptr<const CollectionInfo>, std::less<>>
       collections_ ABSL_GUARDED_BY(mu_);
 };

@@ -104,7 +104,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       BuildCollectionInfo(s, indexes);
   if (!info.ok()) return info.status();
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   if (catalog_.Get(s.name).ok()) {
     return absl::AlreadyExistsError(
         absl::StrFormat("collection \"%s\" already exists", s.name));
@@ -116,7 +116,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
           Expiry::Never());
   }
   {
-    DocsLock cl(catalog_.mu());
+    WriterLock cl(catalog_.mu());
     if (auto st = db_->Write(Synced(), b); !st.ok()) return st;
     catalog_.Install(*info);
   }
@@ -125,7 +125,7 @@ absl::Status DocStoreImpl::CreateWithIndexes(
 }
 
 absl::Status DocStoreImpl::DropCollection(std::string_view name) {
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(name);
   if (!info.ok()) return info.status();
@@ -135,13 +135,13 @@ absl::Status DocStoreImpl::DropCollection(std::string_view name) {
     b.DeleteRange(prefix, PrefixEnd(prefix));
   }
   {
-    DocsLock cl(catalog_.mu());
+    WriterLock cl(catalog_.mu());
     if (auto st = db_->Write(Synced(), b); !st.ok()) return st;
     catalog_.Remove(name);
   }
   NoteCommitted({(*info)->def_key});
   max_doc_key_.erase(std::string(name));
-  DocsLock il(&id_mu_);
+  WriterLock il(&id_mu_);
   last_id_.erase(std::string(name));
   return absl::OkStatus();
 }
@@ -155,7 +155,7 @@ absl::StatusOr<std::vector<CollectionSpec>> DocStoreImpl::ListCollections() {
 absl::Status DocStoreImpl::CreateIndex(std::string_view collection,
                                        const IndexSpec& spec) {
   if (auto st = ValidateIndexSpec(spec); !st.ok()) return st;
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -188,7 +188,7 @@ absl::Status DocStoreImpl::CreateIndex(std::string_view collection,
     (void)RemoveIndexData(c, spec);
     return st;
   }
-  DocsLock cl(catalog_.mu());
+  WriterLock cl(catalog_.mu());
   if (auto st = db_->Put(Synced(), def_key, 0, IndexDefJson(spec, true),
                          Expiry::Never());
       !st.ok()) {
@@ -270,7 +270,7 @@ absl::Status DocStoreImpl::RemoveIndexData(const CollectionInfo& c,
 
 absl::Status DocStoreImpl::DropIndex(std::string_view collection,
                                      std::string_view name) {
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -286,7 +286,7 @@ absl::Status DocStoreImpl::DropIndex(std::string_view collection,
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> next =
       BuildCollectionInfo((*info)->spec, rest);
   if (!next.ok()) return next.status();
-  DocsLock cl(catalog_.mu());
+  WriterLock cl(catalog_.mu());
   if (auto st = RemoveIndexData(**info, ix->spec); !st.ok()) return st;
   catalog_.Install(*next);
   return absl::OkStatus();
@@ -303,7 +303,7 @@ absl::StatusOr<std::vector<IndexSpec>> DocStoreImpl::ListIndexes(
 absl::StatusOr<std::string> DocStoreImpl::PutOne(
     std::string_view collection, std::string_view json, BatchWriter::Mode mode,
     const DocWriteOptions& options) {
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -333,7 +333,7 @@ absl::Status DocStoreImpl::PutMany(std::string_view collection,
                                    const std::vector<std::string>& docs,
                                    bool insert_only,
                                    const DocWriteOptions& options) {
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -370,7 +370,7 @@ absl::Status DocStoreImpl::Delete(std::string_view collection,
                                   std::string_view key_json) {
   absl::StatusOr<std::string> pk = EncodePrimaryKeyJson(key_json);
   if (!pk.ok()) return pk.status();
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -399,7 +399,7 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
                                                 std::string_view merge_patch) {
   absl::StatusOr<std::string> pk = EncodePrimaryKeyJson(key_json);
   if (!pk.ok()) return pk.status();
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.Get(collection);
   if (!info.ok()) return info.status();
@@ -433,7 +433,7 @@ absl::StatusOr<std::string> DocStoreImpl::Patch(std::string_view collection,
 
 uint64_t DocStoreImpl::NextId(const CollectionInfo& c) {
   uint64_t last = LastId(c);
-  DocsLock l(&id_mu_);
+  WriterLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];
   last = std::max(last, slot);
   int64_t now = env_->NowNanos();
@@ -443,14 +443,14 @@ uint64_t DocStoreImpl::NextId(const CollectionInfo& c) {
 
 void DocStoreImpl::ObserveId(const CollectionInfo& c, uint64_t id) {
   (void)LastId(c);
-  DocsLock l(&id_mu_);
+  WriterLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];
   slot = std::max(slot, id);
 }
 
 uint64_t DocStoreImpl::LastId(const CollectionInfo& c) {
   {
-    DocsLock l(&id_mu_);
+    WriterLock l(&id_mu_);
     auto it = last_id_.find(c.spec.name);
     if (it != last_id_.end()) return it->second;
   }
@@ -459,7 +459,7 @@ uint64_t DocStoreImpl::LastId(const CollectionInfo& c) {
       db_->GetLatest(ReadOptions(), IdCounterKey(c.spec.name));
   std::string_view v = rec.ok() ? std::string_view(rec->value) : "";
   if (v.size() == 8) stored = DecodeFixed64(v.data());
-  DocsLock l(&id_mu_);
+  WriterLock l(&id_mu_);
   uint64_t& slot = last_id_[c.spec.name];  // another thread may have won
   slot = std::max(slot, stored);
   return slot;
@@ -500,7 +500,7 @@ uint64_t DocStoreImpl::BeginTxn(
     std::vector<std::shared_ptr<const CollectionInfo>>* infos) {
   // Definitions and commits change only under write_mu_, so the snapshot,
   // the infos and the counter agree.
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   *snapshot = db_->GetSnapshot();
   *infos = catalog_.List();
   active_txns_.insert(commit_counter_);
@@ -522,7 +522,7 @@ absl::Status DocStoreImpl::CheckConflicts(const std::vector<std::string>& keys,
 }
 
 void DocStoreImpl::EndTxn(uint64_t start) {
-  DocsLock wl(&write_mu_);
+  WriterLock wl(&write_mu_);
   auto it = active_txns_.find(start);
   if (it != active_txns_.end()) active_txns_.erase(it);
 }
@@ -530,7 +530,7 @@ void DocStoreImpl::EndTxn(uint64_t start) {
 absl::StatusOr<std::shared_ptr<const CollectionInfo>>
 DocStoreImpl::InfoWithSnapshot(std::string_view name,
                                std::unique_ptr<const Snapshot>* snapshot) {
-  DocsReaderLock cl(catalog_.mu());
+  ReaderLock cl(catalog_.mu());
   absl::StatusOr<std::shared_ptr<const CollectionInfo>> info =
       catalog_.GetLocked(name);
   if (info.ok()) *snapshot = db_->GetSnapshot();

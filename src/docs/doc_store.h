@@ -21,10 +21,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "docs/catalog.h"
 #include "strata/db.h"
 #include "strata/docs.h"
+#include "util/mutex.h"
 
 namespace strata::docs {
 
@@ -181,7 +181,7 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
   Env* env() const { return env_; }
   const DocumentStoreOptions& options() const { return options_; }
   Catalog& catalog() { return catalog_; }
-  absl::Mutex* write_mu() ABSL_LOCK_RETURNED(write_mu_) { return &write_mu_; }
+  SharedMutex* write_mu() ABSL_LOCK_RETURNED(write_mu_) { return &write_mu_; }
   DocPreparer* write_preparer() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     return &preparer_;
   }
@@ -230,7 +230,7 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
   Env* const env_;
   Catalog catalog_;
 
-  absl::Mutex write_mu_;  // acquired before the catalog's mutex
+  SharedMutex write_mu_;  // acquired before the catalog's mutex
   DocPreparer preparer_ ABSL_GUARDED_BY(write_mu_);
   uint64_t commit_counter_ ABSL_GUARDED_BY(write_mu_) = 0;
   std::multiset<uint64_t> active_txns_ ABSL_GUARDED_BY(write_mu_);
@@ -240,7 +240,7 @@ class DocStoreImpl final : public DocumentStore, public IdSource {
   absl::flat_hash_map<std::string, std::string> max_doc_key_
       ABSL_GUARDED_BY(write_mu_);
 
-  absl::Mutex id_mu_;
+  SharedMutex id_mu_;
   absl::flat_hash_map<std::string, uint64_t> last_id_ ABSL_GUARDED_BY(id_mu_);
 };
 

@@ -273,7 +273,7 @@ absl::Status DocTxnImpl::Commit(bool sync) {
     return result;
   }
   {
-    DocsLock wl(store_->write_mu());
+    WriterLock wl(store_->write_mu());
     std::vector<std::string> keys(read_set_->begin(), read_set_->end());
     for (const auto& [key, own] : own_) keys.push_back(key);
     result = store_->CheckConflicts(keys, start_);
