@@ -128,32 +128,41 @@ class DBIter final : public BatchIterator {
     if (direction_ != kForward || max == 1 || !iter_->CurrentRun(&run)) {
       return 1;
     }
+    // Locals, so the stores into ts[] and values[] do not force reloads.
+    const size_t end = run.end;
+    const int64_t* const run_ts = run.ts;
+    const uint64_t* const run_packed = run.packed;
+    const int64_t* const run_expire = run.expire;
+    const RangeDelAggregator* const rd = rd_.get();
+    const SequenceNumber read_seq = seq_;
+    const int64_t now = now_;
+    const Timestamp t1 = t1_;
+    constexpr uint8_t kPut = static_cast<uint8_t>(ValueKind::kPut);
+
     size_t n = 1;
     size_t last = run.begin;
     size_t j = run.begin + 1;
-    while (j < run.end && run.ts[j] == cur_ts_) ++j;  // older versions
-    while (j < run.end && n < max) {
-      const Timestamp t = run.ts[j];
-      if (t >= t1_) break;  // t > cur_ts_ >= t0_ holds already
+    while (j < end && run_ts[j] == cur_ts_) ++j;  // older versions
+    while (j < end && n < max) {
+      const Timestamp t = run_ts[j];
+      if (t >= t1) break;  // t > cur_ts_ >= t0_ holds already
       size_t g = j + 1;
-      while (g < run.end && run.ts[g] == t) ++g;
+      while (g < end && run_ts[g] == t) ++g;
       const SequenceNumber tomb =
-          rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(run.user_key, t);
-      size_t visible = run.end;  // none
+          rd == nullptr ? 0 : rd->MaxCoveringSeq(run.user_key, t);
+      size_t visible = end;  // none
       bool malformed = false;
       for (size_t k = j; k < g; ++k) {
-        const uint64_t packed = run.packed[k];
+        const uint64_t packed = run_packed[k];
         const SequenceNumber seq = packed >> 8;
         const uint8_t kind = packed & 0xff;
-        if (kind > static_cast<uint8_t>(ValueKind::kPut)) {
+        if (kind > kPut) {
           malformed = true;
           break;
         }
-        if (seq > seq_) continue;
-        if (seq < tomb || kind == static_cast<uint8_t>(ValueKind::kDelete)) {
-          break;  // hidden
-        }
-        if (run.expire[k] > now_) {
+        if (seq > read_seq) continue;
+        if (seq < tomb || kind != kPut) break;  // hidden
+        if (run_expire[k] > now) {
           visible = k;
           break;
         }
@@ -162,8 +171,8 @@ class DBIter final : public BatchIterator {
       if (malformed) break;
       // Older versions of a group ending the run may sit in the next block:
       // only a visible version decides such a group here.
-      if (g == run.end && visible == run.end) break;
-      if (visible != run.end) {
+      if (g == end && visible == end) break;
+      if (visible != end) {
         ts[n] = t;
         values[n] = run.value(visible);
         ++n;
@@ -173,7 +182,7 @@ class DBIter final : public BatchIterator {
     }
     if (last != run.begin) {
       iter_->MoveInRun(last);
-      cur_ts_ = run.ts[last];
+      cur_ts_ = run_ts[last];
     }
     return n;
   }
