@@ -512,18 +512,17 @@ TEST_F(AuditSeriesTest, RetentionHidesAtOnceAndCompactionReclaims) {
   // Shortening an override applies at once to points already written.
   ASSERT_TRUE(ts_->SetRetention("keep", 3600 * kSec + 15 * 60 * kSec).ok());
   EXPECT_EQ(Q("SELECT count(v) FROM keep"), "keep time,count|0s 500i");
-  // Compaction reclaims what retention hid.
-  const Stats before = db_->GetStats();
+  // Compaction reclaims what retention hid: a CompactRange, or the
+  // background work that a shortened retention already woke (so count from
+  // the open, and compare the disk with what the flush wrote).
   ASSERT_TRUE(db_->CompactRange("", "").ok());
   ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
   const Stats after = db_->GetStats();
-  const uint64_t reclaimed =
-      (after.dropped_retention - before.dropped_retention) +
-      (after.dropped_expired - before.dropped_expired);
+  const uint64_t reclaimed = after.dropped_retention + after.dropped_expired;
   EXPECT_GT(reclaimed + after.files_dropped_retention, 0u)
       << "dropped_retention " << after.dropped_retention << " expired "
       << after.dropped_expired << " files " << after.files_dropped_retention;
-  EXPECT_LT(after.live_bytes, before.live_bytes);
+  EXPECT_LT(after.live_bytes, after.flush_bytes);
   EXPECT_EQ(Q("SELECT count(v) FROM short"), "short time,count|0s 200i");
   EXPECT_EQ(Q("SELECT count(v) FROM keep"), "keep time,count|0s 500i");
 }
@@ -534,13 +533,9 @@ TEST_F(AuditSeriesTest, RetentionHidesAtOnceAndCompactionReclaims) {
 // retention rules (schema/series.md "Retention") can reclaim them; this
 // drives that through the public API alone: TimeSeries::SetRetention, and
 // TimeSeries::Open with a default retention after a reopen.
-//
-// BUG (owner: retention): neither TimeSeries::SetRetention nor
-// TimeSeries::Open registers DB retention rules (RegisterRetentionRules and
-// SetMeasurementRetentionRule in src/series/retention_rules.cc have no
-// caller outside tests; retention_reclaim_test calls them by hand), so
-// compaction reclaims nothing: dropped_retention stays 0 and the old
-// records stay on disk, hidden only by the query clamp.
+// (This found the rules unregistered by TimeSeries; fixed.) Background
+// compaction may reclaim before CompactRange does: the counts are since
+// the open.
 TEST_F(AuditSeriesTest, RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
   Open();
   const int64_t now = 1'000'000 * kSec;
@@ -554,11 +549,10 @@ TEST_F(AuditSeriesTest, RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
   ASSERT_TRUE(db_->Flush().ok());
   ASSERT_TRUE(ts_->SetRetention("old", 3600 * kSec).ok());
   EXPECT_EQ(Q("SELECT count(v) FROM old"), "old time,count|0s 800i");
-  const Stats before = db_->GetStats();
   ASSERT_TRUE(db_->CompactRange("", "").ok());
   ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
   const Stats after = db_->GetStats();
-  EXPECT_GE(after.dropped_retention - before.dropped_retention, 1200u)
+  EXPECT_GE(after.dropped_retention, 1200u)
       << "files dropped " << after.files_dropped_retention;
   EXPECT_EQ(Q("SELECT count(v) FROM other"), "other time,count|0s 2000i");
 
@@ -566,11 +560,10 @@ TEST_F(AuditSeriesTest, RetentionSetLaterReclaimsPointsWrittenWithoutExpiry) {
   ts_options_.default_retention_ns = 3600 * kSec;
   Open();
   EXPECT_EQ(Q("SELECT count(v) FROM other"), "other time,count|0s 800i");
-  const Stats before2 = db_->GetStats();
   ASSERT_TRUE(db_->CompactRange("", "").ok());
   ASSERT_TRUE(db_->WaitForBackgroundWork().ok());
   const Stats after2 = db_->GetStats();
-  EXPECT_GE(after2.dropped_retention - before2.dropped_retention, 1200u);
+  EXPECT_GE(after2.dropped_retention, 1200u);
 }
 
 }  // namespace
