@@ -16,6 +16,7 @@
 
 #include "series/influxql/time_literals.h"
 #include "strata/series.h"
+#include "util/json_escape.h"
 
 namespace strata {
 
@@ -45,87 +46,9 @@ void AppendFloat(double d, std::string* out) {
   out->append(s);
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto c = static_cast<uint8_t>(s[i]);
-  size_t n;
-  uint32_t min;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<uint8_t>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
+// Strings are escaped byte for byte as Go's encoding/json does.
 void AppendString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8Length(s, i);
-      if (n == 0) {
-        out->append("\\ufffd");
-        ++i;
-        continue;
-      }
-      // U+2028 and U+2029 are escaped for JavaScript's sake, as Go does.
-      if (n == 3 && c == 0xE2 && static_cast<uint8_t>(s[i + 1]) == 0x80 &&
-          (static_cast<uint8_t>(s[i + 2]) & 0xFE) == 0xA8) {
-        out->append(static_cast<uint8_t>(s[i + 2]) == 0xA8 ? "\\u2028"
-                                                           : "\\u2029");
-      } else {
-        out->append(s.substr(i, n));
-      }
-      i += n;
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out->push_back('"');
+  AppendJsonString(out, s, JsonEscape::kGo);
 }
 
 void AppendValue(const QueryValue& v, std::string* out) {

@@ -51,9 +51,11 @@ const char* AsciiEscape(uint8_t c, bool go, char (&buf)[7]) {
     case '\t':
       return "\\t";
     case '\b':
-      return "\\b";
+      if (!go) return "\\b";
+      break;  // Go writes \u0008
     case '\f':
-      return "\\f";
+      if (!go) return "\\f";
+      break;  // Go writes \u000c
     default:
       break;
   }

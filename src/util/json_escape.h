@@ -23,7 +23,7 @@ enum class JsonEscape {
 };
 
 // Appends s as a quoted JSON string: ", \ and control characters escaped
-// (\n \r \t \b \f short forms, others \u00XX).
+// (\n \r \t short forms, \b \f too except in kGo, others \u00XX).
 void AppendJsonString(std::string* out, std::string_view s,
                       JsonEscape mode = JsonEscape::kUtf8);
 inline std::string JsonQuote(std::string_view s,
