@@ -188,26 +188,21 @@ void CheckRecovery(EnvStack* envs, const BatchLog& log, const std::string& what,
                       << "\n  calls from the fault on:" << trace;
   // The recovered DB must take writes and keep them, and neither a write
   // nor a compaction may change which batches it shows (finding A: records
-  // of lost batches left above the recovered sequence would reappear).
-  // STRATA_SWEEP_RECHECK=1 until the fix in DBImpl::ReplayLog lands (see
-  // PowerLossTest.DISABLED_ReplayedThenLostBatchesNeverReappearInPart);
-  // then make it the default.
+  // of lost batches left above the recovered sequence reappeared).
   WriteOptions sync;
   sync.sync = true;
   ASSERT_TRUE((*db)->Put(sync, "zz-after", 1, "ok").ok()) << what;
-  if (EnvInt("STRATA_SWEEP_RECHECK", 0) != 0) {
-    absl::StatusOr<size_t> again = log.MatchPrefix(db->get(), envs->now(), "k");
-    ASSERT_TRUE(again.ok())
-        << what << ": after a write: " << again.status().message()
-        << "\n  calls from the fault on:" << trace;
-    EXPECT_EQ(*again, *p) << what << ": a write changed the recovered state";
-    ASSERT_TRUE((*db)->CompactRange("", "").ok()) << what;
-    again = log.MatchPrefix(db->get(), envs->now(), "k");
-    ASSERT_TRUE(again.ok())
-        << what << ": after a compaction: " << again.status().message()
-        << "\n  calls from the fault on:" << trace;
-    EXPECT_EQ(*again, *p) << what << ": a compaction changed the state";
-  }
+  absl::StatusOr<size_t> again = log.MatchPrefix(db->get(), envs->now(), "k");
+  ASSERT_TRUE(again.ok()) << what
+                          << ": after a write: " << again.status().message()
+                          << "\n  calls from the fault on:" << trace;
+  EXPECT_EQ(*again, *p) << what << ": a write changed the recovered state";
+  ASSERT_TRUE((*db)->CompactRange("", "").ok()) << what;
+  again = log.MatchPrefix(db->get(), envs->now(), "k");
+  ASSERT_TRUE(again.ok()) << what << ": after a compaction: "
+                          << again.status().message()
+                          << "\n  calls from the fault on:" << trace;
+  EXPECT_EQ(*again, *p) << what << ": a compaction changed the state";
   db->reset();
   db = DB::Open(TestOptions(envs->clean.get()), kDir);
   ASSERT_TRUE(db.ok()) << what << ": second reopen: " << db.status();

@@ -271,17 +271,14 @@ TEST(PowerLossTest, RangeDeleteCoversDataFlushedEarlierInTheSameReplay) {
 
 // Finding A (a half-present unsynced batch after a fault sweep's power
 // loss). An open replays WAL records, synced or not, into SSTs and installs
-// them before recovery ends, but those edits keep the old last sequence
-// (DBImpl::ReplayLog). If the open then fails and power is lost, the WAL
-// tail is gone while the SSTs stay, holding records above the recovered
-// last sequence: invisible until a compaction of one time window rewrites
-// them as visible (only that window's part of a batch), or a new write
-// reuses their sequence numbers. Either way part of a lost batch appears.
-// Fix (db_impl.cc, not this file's owner): give the replay's edits
-// last_sequence = the replayed maximum, or have Recover take the maximum
-// over the SSTs' max_seq. DISABLED until then; run it with
-// --gtest_also_run_disabled_tests.
-TEST(PowerLossTest, DISABLED_ReplayedThenLostBatchesNeverReappearInPart) {
+// them before recovery ends. Those edits kept the old last sequence, so if
+// the open then failed and power was lost, the WAL tail was gone while the
+// SSTs stayed, holding records above the recovered last sequence:
+// invisible until a compaction of one time window rewrote them as visible
+// (only that window's part of a batch), or a new write reused their
+// sequence numbers. Either way part of a lost batch appeared. Fixed in
+// 18d7167 (DBImpl::ReplayLog, Recover).
+TEST(PowerLossTest, ReplayedThenLostBatchesNeverReappearInPart) {
   constexpr Timestamp kLate = 5 * kWindow + 1;  // another time window
   auto build = [](EnvStack* envs) {
     Options big;
