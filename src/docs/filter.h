@@ -4,7 +4,7 @@
 //
 // Supported: implicit equality ({"a": 5}), implicit $and across fields and
 // within operator objects ({"a": {"$gt": 1, "$lt": 5}}), $eq $ne $gt $gte
-// $lt $lte $in $nin $exists $not, and top-level $and $or $nor. Paths are
+// $lt $lte $in $nin $all $exists $not, and top-level $and $or $nor. Paths are
 // dotted with MongoDB's array traversal (json_path.h).
 //
 // Semantics (MongoDB's): a predicate on a path matches if ANY value the
