@@ -9,7 +9,9 @@
 //  - go read-only after a failed write, flush, compaction or manifest
 //    write: BackgroundError() is set and every later write is refused;
 //  - after a power loss, reopen (on the clean env) with every acknowledged
-//    durable batch present and no batch half applied, and accept writes.
+//    durable batch present and no batch half applied, and keep showing
+//    the same batches after a write and a compaction.
+// Env knobs: STRATA_SWEEP_STRIDE, _FROM, _TO, _REPEAT, _DUMP (below).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
