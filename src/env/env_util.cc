@@ -44,6 +44,9 @@ absl::StatusOr<std::string> ReadFileToString(Env* env,
 absl::Status WriteStringToFileSync(Env* env, std::string_view data,
                                    const std::string& path) {
   const std::string tmp = path + ".tmp";
+  // Never write through whatever sits at tmp (a leftover, or a planted
+  // symlink whose target would be truncated): remove it, create afresh.
+  (void)env->RemoveFile(tmp);
   absl::Status s;
   {
     absl::StatusOr<std::unique_ptr<WritableFile>> file =

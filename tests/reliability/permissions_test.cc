@@ -181,11 +181,10 @@ TEST_F(PermissionsTest, PlantedSymlinksAreNeverWrittenThroughOrDeleted) {
 }
 
 // CURRENT is replaced through CURRENT.tmp on every open; a link planted
-// under that name must not let the open write through it. Fails today:
-// WriteStringToFileSync (src/env/env_util.cc) opens the existing tmp name
-// with O_TRUNC; removing it first (as a crash leftover) fixes both.
-// DISABLED until then; --gtest_also_run_disabled_tests runs it.
-TEST_F(PermissionsTest, DISABLED_PlantedCurrentTmpIsNotWrittenThrough) {
+// under that name must not let the open write through it (finding B:
+// WriteStringToFileSync truncated the existing tmp name; it now removes it
+// first, as it would a crash leftover).
+TEST_F(PermissionsTest, PlantedCurrentTmpIsNotWrittenThrough) {
   MakeDb();
   fs::create_directories(root_ + "/outside");
   const std::string victim = root_ + "/outside/victim";
