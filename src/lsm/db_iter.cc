@@ -217,7 +217,11 @@ class DBIter final : public BatchIterator {
     ParsedInternalKey ik;
     while (iter_->Valid()) {
       if (!Parse(&ik)) return;
-      if (!end_.empty() && ik.user_key >= end_) return;
+      // Runs of one key are the common case: scratch_key_ only ever holds
+      // a key that passed the end check, so an equal key needs neither the
+      // check nor a copy.
+      const bool same_key = ik.user_key == std::string_view(scratch_key_);
+      if (!same_key && !end_.empty() && ik.user_key >= end_) return;
       if (ik.ts < t0_) {
         iter_->Seek(SeekKey(ik.user_key, t0_, seq_));
         continue;
@@ -233,7 +237,8 @@ class DBIter final : public BatchIterator {
         continue;
       }
       // ik is the newest version of its group visible at seq_.
-      scratch_key_.assign(ik.user_key.data(), ik.user_key.size());
+      if (!same_key)
+        scratch_key_.assign(ik.user_key.data(), ik.user_key.size());
       const Timestamp ts = ik.ts;
       const SequenceNumber tomb =
           rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(scratch_key_, ts);
