@@ -72,6 +72,12 @@ class InternalIterator {
   virtual void MoveInRun(size_t i) {}
 };
 
+// Shortens *run so that every entry in [run->begin, run->end) sorts before
+// the internal key `bound`: what a merge of several sources may hand out
+// from its current child when another child's next key is `bound`. False
+// if no entry is left. REQUIRES bound is a well-formed internal key.
+bool ClampRunBefore(EntryRun* run, std::string_view bound);
+
 // An iterator with no entries and the given status.
 std::unique_ptr<InternalIterator> NewEmptyIterator(
     absl::Status status = absl::OkStatus());
