@@ -41,3 +41,11 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/db_block_skip_test.cc)
     LABELS lsm
     TIMEOUT 300)
 endif()
+
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/db_batch_read_test.cc)
+  strata_test(db_batch_read_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/db_batch_read_test.cc
+    LIBS strata_lsm
+    LABELS lsm
+    TIMEOUT 300)
+endif()

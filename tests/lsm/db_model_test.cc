@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "env/manual_clock_env.h"
 #include "gtest/gtest.h"
+#include "lsm/db_iter.h"
 #include "lsm/model_reference.h"
 #include "strata/db.h"
 #include "strata/env.h"
@@ -358,8 +359,8 @@ class ModelRun {
   std::string Summary() const {
     return absl::StrFormat(
         "%d reads checked (%d point reads found a record, scans expected %d "
-        "records in all), %d reopens",
-        checks_, found_, scanned_, reopens_);
+        "records in all), %d reopens, %d records read in batches",
+        checks_, found_, scanned_, reopens_, batched_);
   }
 
  private:
@@ -609,7 +610,9 @@ class ModelRun {
     if (failed_) return;
     if (mode == 0 || mode == 1) {
       std::vector<Record> got;
-      if (mode == 0) {
+      if (mode == 0 && w_.OneIn(2)) {
+        if (!ReadAllBatched(it.get(), want, &got)) return;
+      } else if (mode == 0) {
         for (it->SeekToFirst(); it->Valid(); it->Next())
           got.push_back(Current(*it));
       } else {
@@ -625,6 +628,45 @@ class ModelRun {
       return;
     }
     RandomWalk(*it, range, want);
+  }
+
+  // A forward pass through BatchIterator::ReadBatch (the series
+  // aggregates' path) with random batch sizes. A batch carries no
+  // expiries: each batched record takes the expected one at its position,
+  // and the record the iterator is left on is checked whole.
+  bool ReadAllBatched(Iterator* it, const std::vector<Record>& want,
+                      std::vector<Record>* got) {
+    auto* b = dynamic_cast<BatchIterator*>(it);
+    if (b == nullptr) {
+      Fail("DB iterator is not a BatchIterator");
+      return false;
+    }
+    Timestamp ts[64];
+    std::string_view values[64];
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key(it->key());
+      const size_t max = 1 + w_.Uniform(64);
+      const size_t n = b->ReadBatch(ts, values, max);
+      if (n < 1 || n > max) {
+        Fail(absl::StrFormat("ReadBatch returned %d of at most %d", n, max));
+        return false;
+      }
+      for (size_t i = 0; i < n; i++) {
+        Record r{key, ts[i], kNeverExpires, std::string(values[i])};
+        if (got->size() < want.size()) {
+          r.expire_at = want[got->size()].expire_at;
+        }
+        got->push_back(std::move(r));
+      }
+      const Record last = Current(*it);
+      if (last.key != key || last.ts != ts[n - 1] ||
+          last.value != values[n - 1]) {
+        Fail("ReadBatch did not leave the iterator on its last record");
+        return false;
+      }
+      batched_ += n - 1;
+    }
+    return true;
   }
 
   static Record Current(const Iterator& it) {
@@ -774,7 +816,7 @@ class ModelRun {
   int op_ = -1;
   int next_reopen_ = 0;
   int reopens_ = 0;
-  int64_t checks_ = 0, found_ = 0, scanned_ = 0;
+  int64_t checks_ = 0, found_ = 0, scanned_ = 0, batched_ = 0;
   bool failed_ = false;
 };
 
