@@ -84,6 +84,19 @@ class MergingIterator final : public InternalIterator {
   std::string_view value() const override { return current_->value(); }
   int64_t expire_at() const override { return current_->expire_at(); }
 
+  // Moving forward, the current child's run up to the next key any other
+  // child holds: the heap's second smallest is one of the top's two
+  // children, so clamping before both keeps the merged order. Moving
+  // within that run leaves the top below every other child.
+  bool CurrentRun(EntryRun* run) override {
+    if (direction_ != kForward || !current_->CurrentRun(run)) return false;
+    for (size_t i = 1; i <= 2 && i < heap_.size(); i++) {
+      if (!ClampRunBefore(run, heap_[i]->key())) return false;
+    }
+    return true;
+  }
+  void MoveInRun(size_t i) override { current_->MoveInRun(i); }
+
   absl::Status status() const override {
     for (const auto& c : children_) {
       absl::Status s = c->status();
