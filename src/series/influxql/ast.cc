@@ -185,7 +185,8 @@ Expr::Ptr Wildcard::Clone() const {
 }
 
 void Call::AppendTo(std::string* out) const {
-  out->append(name);
+  // A quoted name ("(" or a keyword) must print quoted to parse back.
+  out->append(QuoteIdent(name));
   out->push_back('(');
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) out->append(", ");
