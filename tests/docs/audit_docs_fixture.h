@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "docs/doc_store_opener.h"
 #include "gtest/gtest.h"
 #include "series/audit_support.h"
 #include "strata/db.h"
@@ -33,16 +34,9 @@ class AuditDocsTest : public ::testing::Test {
   }
 
   void Open() {
-    store_.reset();
-    db_.reset();
-    auto db = DB::Open(options_, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(options_, so, &db_, &store_);
   }
 
   void Make(std::string_view json) {

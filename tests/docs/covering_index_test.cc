@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_format.h"
 #include "docs/catalog.h"
+#include "docs/doc_store_opener.h"
 #include "env/manual_clock_env.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -44,14 +45,9 @@ class CoveringIndexTest : public ::testing::Test {
     Options o;
     o.env = clock_.get();
     o.block_size = 1024;  // many blocks
-    auto db = DB::Open(o, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(o, so, &db_, &store_);
   }
 
   void Reopen() {

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_format.h"
 #include "docs/doc_keys.h"
+#include "docs/doc_store_opener.h"
 #include "docs/index_key.h"
 #include "docs/json_value.h"
 #include "env/manual_clock_env.h"
@@ -40,14 +41,9 @@ class DocIndexFetchTest : public ::testing::Test {
     Options o;
     o.env = clock_.get();
     o.block_size = 1024;  // many blocks: fetches cross block edges
-    auto db = DB::Open(o, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(o, so, &db_, &store_);
     ASSERT_TRUE(store_
                     ->CreateCollectionFromJson(
                         R"({"name":"c","key":"id","time":{"path":"ts",)"

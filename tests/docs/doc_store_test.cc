@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "docs/catalog.h"
 #include "docs/doc_keys.h"
+#include "docs/doc_store_opener.h"
 #include "docs/index_key.h"
 #include "docs/json_value.h"
 #include "env/manual_clock_env.h"
@@ -42,19 +43,12 @@ class DocStoreTest : public ::testing::Test {
   }
 
   void Reopen() {
-    store_.reset();
-    db_.reset();
-    auto db = DB::Open(options_, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
     so.max_document_bytes = 4096;
     so.max_nesting_depth = 8;
     so.max_sort_rows = max_sort_rows_;
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(options_, so, &db_, &store_);
   }
 
   void MakeCollection(std::string_view json) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "docs/doc_store_opener.h"
 #include "env/manual_clock_env.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -33,14 +34,9 @@ class DocTxnTest : public ::testing::Test {
     clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
     Options o;
     o.env = clock_.get();
-    auto db = DB::Open(o, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(o, so, &db_, &store_);
     ASSERT_TRUE(
         store_
             ->CreateCollectionFromJson(

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "docs/catalog.h"
 #include "docs/doc_keys.h"
+#include "docs/doc_store_opener.h"
 #include "docs/filter_sort.h"
 #include "docs/index_key.h"
 #include "env/manual_clock_env.h"
@@ -101,16 +102,9 @@ class SortStoreTest : public ::testing::Test {
   }
 
   void Reopen() {
-    store_.reset();
-    db_.reset();
-    auto db = DB::Open(options_, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
     DocumentStoreOptions so;
     so.env = clock_.get();
-    auto store = DocumentStore::Open(db_.get(), so);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    OpenDocStore(options_, so, &db_, &store_);
   }
 
   // (key, value of "v" as JSON or "missing") in find order.
