@@ -15,21 +15,8 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-strata=""
-if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
-  strata="$1"
-  shift
-fi
-[ "${1:-}" = "--" ] && shift
-if [ -z "$strata" ]; then
-  for c in "$root/build-compat/src/cli/strata" "$root/build/src/cli/strata"; do
-    if [ -x "$c" ]; then strata="$c"; break; fi
-  done
-fi
-if [ -z "$strata" ] || [ ! -x "$strata" ]; then
-  echo "mongo_compat: no strata binary (build target strata_cli)" >&2
-  exit 77
-fi
+harness=mongo_compat
+. "$here/strata_binary.sh"
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null; then
     echo "mongo_compat: $tool not found (apt-get install nodejs npm)" >&2
