@@ -47,6 +47,9 @@ class Block {
   // per block when a reader hops between blocks. False if `it` is of
   // another encoding; then use NewIterator().
   virtual bool Rebind(InternalIterator* it) const { return false; }
+  // True for the compact form of a columnar block (the cache keys it apart
+  // from the decoded form).
+  virtual bool IsCompact() const { return false; }
 };
 
 std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);
@@ -59,6 +62,12 @@ absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
                                                       uint32_t count,
                                                       std::string_view where);
 absl::StatusOr<std::unique_ptr<Block>> DecodeColumnarBlock(
+    std::string payload, uint32_t count, std::string_view where);
+// The same payload checked as fully, but kept encoded with a directory of
+// each run's last entry (columnar_compact.cc): costs about the payload's
+// size in memory; its iterator decodes on demand into its own buffers.
+// For caching blocks that reads only seek into (reverse seeks).
+absl::StatusOr<std::unique_ptr<Block>> DecodeCompactColumnarBlock(
     std::string payload, uint32_t count, std::string_view where);
 
 }  // namespace strata

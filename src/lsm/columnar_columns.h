@@ -1,6 +1,8 @@
 // The decoded form of a columnar block: every column materialised into an
 // array once, so iterators only index. Filled by DecodeColumnarPayload
-// (columnar_decode.cc), read by the block iterator (columnar_block.cc).
+// (columnar_decode.cc), read by the block iterators (columnar_block.cc,
+// columnar_compact.cc). Decoding can stop after the key columns when a
+// reader only needs keys (a merge deciding which source is ahead).
 #ifndef STRATA_LSM_COLUMNAR_COLUMNS_H_
 #define STRATA_LSM_COLUMNAR_COLUMNS_H_
 
@@ -22,6 +24,7 @@ struct ColumnarColumns {
   std::string key_data;
   std::vector<size_t> key_offsets;
   std::vector<uint32_t> run_starts;
+  std::vector<uint32_t> run_lengths;  // runs elements: the codecs' run split
 
   std::vector<int64_t> ts;
   std::vector<uint64_t> packed;  // seq << 8 | kind
@@ -47,6 +50,8 @@ struct ColumnarColumns {
   }
   // Heap bytes held by the arrays.
   size_t MemoryUsage() const;
+  // Empties every array but keeps its capacity, for reuse across blocks.
+  void Clear();
 };
 
 // Decodes `payload` (schema/columnar-block.md) into *out, checking every
@@ -56,6 +61,17 @@ struct ColumnarColumns {
 absl::Status DecodeColumnarPayload(std::string_view payload, uint32_t count,
                                    std::string_view where,
                                    ColumnarColumns* out);
+
+// The same in two stages. The first clears *out and fills count, the keys,
+// runs, ts and packed (checked as above); the second, which REQUIRES the
+// first to have succeeded on the same payload into *out, adds expire and
+// the values. Together they equal DecodeColumnarPayload.
+absl::Status DecodeColumnarKeyColumns(std::string_view payload, uint32_t count,
+                                      std::string_view where,
+                                      ColumnarColumns* out);
+absl::Status DecodeColumnarValueColumns(std::string_view payload,
+                                        std::string_view where,
+                                        ColumnarColumns* out);
 
 }  // namespace strata
 

@@ -217,12 +217,15 @@ size_t ColumnarColumns::MemoryUsage() const {
          packed.capacity() * sizeof(uint64_t) +
          expire.capacity() * sizeof(int64_t) +
          words.capacity() * sizeof(uint64_t) +
-         value_offsets.capacity() * sizeof(size_t);
+         value_offsets.capacity() * sizeof(size_t) +
+         run_lengths.capacity() * sizeof(uint32_t);
 }
 
-absl::Status DecodeColumnarPayload(std::string_view payload, uint32_t count,
-                                   std::string_view where,
-                                   ColumnarColumns* out) {
+namespace {
+
+// Splits the payload into its five sections after checking the header.
+absl::Status ParseSections(std::string_view payload, uint32_t count,
+                           std::string_view where, ByteCursor sec[5]) {
   ByteCursor in(payload, where);
   if (count > kMaxColumnarEntries) {
     return in.Error("entry count exceeds the columnar block limit");
@@ -237,37 +240,81 @@ absl::Status DecodeColumnarPayload(std::string_view payload, uint32_t count,
     return in.Error("entry count does not match the block handle");
   }
   // Sections: keys, timestamps, seqkind, expire, values.
-  ByteCursor sec[5] = {in, in, in, in, in};
-  for (ByteCursor& s : sec) {
+  for (int i = 0; i < 5; i++) {
     uint64_t len;
-    if (!in.ReadVarint(&len) || !in.ReadSection(len, &s)) {
+    sec[i] = in;
+    if (!in.ReadVarint(&len) || !in.ReadSection(len, &sec[i])) {
       return in.Error("truncated section");
     }
   }
   if (!in.empty()) return in.Error("trailing bytes after the last section");
+  return absl::OkStatus();
+}
 
-  out->count = count;
-  std::vector<uint32_t> runs;
-  absl::Status s = DecodeKeys(&sec[0], count, payload.size(), out, &runs);
+}  // namespace
+
+void ColumnarColumns::Clear() {
+  count = 0;
+  key_data.clear();
+  key_offsets.clear();
+  run_starts.clear();
+  run_lengths.clear();
+  ts.clear();
+  packed.clear();
+  expire.clear();
+  words.clear();
+  value_data = {};
+  value_offsets.clear();
+}
+
+absl::Status DecodeColumnarKeyColumns(std::string_view payload, uint32_t count,
+                                      std::string_view where,
+                                      ColumnarColumns* out) {
+  out->Clear();
+  ByteCursor sec[5] = {ByteCursor(payload, where), ByteCursor(payload, where),
+                       ByteCursor(payload, where), ByteCursor(payload, where),
+                       ByteCursor(payload, where)};
+  absl::Status s = ParseSections(payload, count, where, sec);
   if (!s.ok()) return s;
 
+  out->count = count;
+  s = DecodeKeys(&sec[0], count, payload.size(), out, &out->run_lengths);
+  if (!s.ok()) return s;
+
+  // resize() on reused vectors only zero-fills what they grow by.
   out->ts.resize(count);
-  s = DecodeIntColumn(&sec[1], count, runs, out->ts.data());
+  s = DecodeIntColumn(&sec[1], count, out->run_lengths, out->ts.data());
   if (!s.ok()) return s;
   if (!sec[1].empty()) return sec[1].Error("timestamps: trailing bytes");
 
   const ByteCursor seq_start = sec[2];
   out->packed.resize(count);
-  s = DecodeIntColumn(&sec[2], count, runs,
+  s = DecodeIntColumn(&sec[2], count, out->run_lengths,
                       reinterpret_cast<int64_t*>(out->packed.data()));
   if (!s.ok()) return s;
   if (!sec[2].empty()) return sec[2].Error("seqkind: trailing bytes");
-  s = CheckOrder(seq_start, *out);
-  if (!s.ok()) return s;
+  return CheckOrder(seq_start, *out);
+}
 
-  s = DecodeExpire(&sec[3], runs, out);
+absl::Status DecodeColumnarValueColumns(std::string_view payload,
+                                        std::string_view where,
+                                        ColumnarColumns* out) {
+  ByteCursor sec[5] = {ByteCursor(payload, where), ByteCursor(payload, where),
+                       ByteCursor(payload, where), ByteCursor(payload, where),
+                       ByteCursor(payload, where)};
+  absl::Status s = ParseSections(payload, out->count, where, sec);
   if (!s.ok()) return s;
-  return DecodeValues(&sec[4], runs, out);
+  s = DecodeExpire(&sec[3], out->run_lengths, out);
+  if (!s.ok()) return s;
+  return DecodeValues(&sec[4], out->run_lengths, out);
+}
+
+absl::Status DecodeColumnarPayload(std::string_view payload, uint32_t count,
+                                   std::string_view where,
+                                   ColumnarColumns* out) {
+  absl::Status s = DecodeColumnarKeyColumns(payload, count, where, out);
+  if (!s.ok()) return s;
+  return DecodeColumnarValueColumns(payload, where, out);
 }
 
 }  // namespace strata

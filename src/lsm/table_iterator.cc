@@ -3,8 +3,15 @@
 // expired, without reading them, in both directions and on every seek.
 // Skipped blocks hold nothing visible to the read (the DB still filters each
 // record), so skipping changes cost, never results.
+//
+// Blocks reached moving forward are read fully decoded (scans read most of
+// them); blocks reached moving backward in the compact form (BlockForm),
+// since reverse moves are mostly seeks that read an entry or two (the last
+// point of a series), and the decoded form of every block such a query
+// touches would not fit the cache.
 #include <algorithm>
 #include <memory>
+#include <typeinfo>
 #include <utility>
 
 #include "lsm/dbformat.h"
@@ -123,16 +130,17 @@ class TableIterator final : public InternalIterator {
     return false;
   }
 
-  bool Load(size_t i) {
+  bool Load(size_t i, BlockForm form) {
     // Re-seeks inside the loaded block (common: the DB iterator seeks to a
-    // window's edge right after landing near it) need no second fetch.
+    // window's edge right after landing near it) need no second fetch; the
+    // compact form's iterator serves forward moves too.
     if (block_data_ != nullptr && block_ == i) {
       if (iter_ == nullptr) iter_ = block_data_->NewIterator();
       return true;
     }
-    if (iter_ != nullptr) spare_ = std::move(iter_);
+    Retire();
     absl::StatusOr<std::shared_ptr<const Block>> b =
-        table_->ReadDataBlock(i, options_.fill_cache);
+        table_->ReadDataBlock(i, options_.fill_cache, form);
     if (!b.ok()) {
       status_ = b.status();
       block_data_.reset();
@@ -140,13 +148,25 @@ class TableIterator final : public InternalIterator {
     }
     block_data_ = std::move(*b);
     block_ = i;
-    // Reuse the last block's iterator when the encoding allows.
-    if (spare_ != nullptr && block_data_->Rebind(spare_.get())) {
-      iter_ = std::move(spare_);
-    } else {
-      iter_ = block_data_->NewIterator();
+    // Reuse an earlier block's iterator (and its buffers) when the kind of
+    // block allows.
+    for (auto& spare : spares_) {
+      if (spare != nullptr && block_data_->Rebind(spare.get())) {
+        iter_ = std::move(spare);
+        return true;
+      }
     }
+    iter_ = block_data_->NewIterator();
     return true;
+  }
+
+  // Keeps the block iterator for reuse: one spare per kind of iterator.
+  void Retire() {
+    if (iter_ == nullptr) return;
+    auto& slot = spares_[0] == nullptr || typeid(*spares_[0]) == typeid(*iter_)
+                     ? spares_[0]
+                     : spares_[1];
+    slot = std::move(iter_);
   }
 
   // After moving the block iterator: true if positioned; records an error.
@@ -161,7 +181,7 @@ class TableIterator final : public InternalIterator {
   }
 
   void Clear() {
-    if (iter_ != nullptr) spare_ = std::move(iter_);
+    Retire();
     block_data_.reset();
   }
 
@@ -170,7 +190,7 @@ class TableIterator final : public InternalIterator {
   void Forward(size_t i, const std::string_view* target) {
     for (; i < index_.size(); i++, target = nullptr) {
       if (Skip(i)) continue;
-      if (!Load(i)) return;
+      if (!Load(i, BlockForm::kDecoded)) return;
       if (target != nullptr) {
         iter_->Seek(*target);
       } else {
@@ -186,7 +206,7 @@ class TableIterator final : public InternalIterator {
   void Backward(size_t end, const std::string_view* target) {
     for (size_t i = end; i-- > 0; target = nullptr) {
       if (Skip(i)) continue;
-      if (!Load(i)) return;
+      if (!Load(i, BlockForm::kCompact)) return;
       if (target != nullptr) {
         iter_->SeekForPrev(*target);
       } else {
@@ -204,9 +224,9 @@ class TableIterator final : public InternalIterator {
   size_t block_ = 0;  // index of the loaded block
   std::shared_ptr<const Block> block_data_;
   std::unique_ptr<InternalIterator> iter_;
-  // A block iterator no longer in use (points at a released block; never
-  // touched until Rebind repoints it).
-  std::unique_ptr<InternalIterator> spare_;
+  // Block iterators no longer in use (they point at released blocks; never
+  // touched until Rebind repoints them).
+  std::unique_ptr<InternalIterator> spares_[2];
   absl::Status status_;
 };
 

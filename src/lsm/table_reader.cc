@@ -20,6 +20,11 @@ void Bump(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter) {
   if (stats != nullptr) ReadStats::Bump(stats->*counter);
 }
 
+// Compact forms are cached beside the decoded ones under the block's offset
+// with the top bit set (offsets stay far below 2^63), so EraseFile drops
+// both.
+constexpr uint64_t kCompactFormBit = uint64_t{1} << 63;
+
 bool HeaderMatchesIndex(const BlockHeader& h, const IndexEntry& e) {
   return h.count == e.count && h.min_ts == e.min_ts && h.max_ts == e.max_ts &&
          h.min_expire_at == e.min_expire_at &&
@@ -144,7 +149,7 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
 }
 
 absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlockFromFile(
-    size_t i) const {
+    size_t i, BlockForm form) const {
   const IndexEntry& e = index_[i];
   BlockHeader h;
   absl::StatusOr<std::string> payload =
@@ -159,16 +164,23 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlockFromFile(
   absl::StatusOr<std::unique_ptr<Block>> block =
       h.encoding == static_cast<uint8_t>(BlockEncoding::kRow)
           ? DecodeRowBlock(std::move(*payload), h.count, where)
+      : form == BlockForm::kCompact
+          ? DecodeCompactColumnarBlock(std::move(*payload), h.count, where)
           : DecodeColumnarBlock(std::move(*payload), h.count, where);
   if (!block.ok()) return block.status();
   return std::shared_ptr<const Block>(std::move(*block));
 }
 
 absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlock(
-    size_t i, bool fill_cache) const {
-  uint64_t offset = index_[i].handle.offset;
+    size_t i, bool fill_cache, BlockForm form) const {
+  const uint64_t offset = index_[i].handle.offset;
+  const bool compact = form == BlockForm::kCompact;
   if (cache_ != nullptr) {
+    // A compact read takes a decoded copy too: it is at hand and complete.
     std::shared_ptr<const Block> hit = cache_->Lookup(file_number_, offset);
+    if (hit == nullptr && compact) {
+      hit = cache_->Lookup(file_number_, offset | kCompactFormBit);
+    }
     if (hit != nullptr) {
       Bump(stats_, &ReadStats::block_cache_hits);
       Bump(stats_, &ReadStats::blocks_read);
@@ -176,11 +188,16 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlock(
     }
     Bump(stats_, &ReadStats::block_cache_misses);
   }
-  absl::StatusOr<std::shared_ptr<const Block>> block = ReadDataBlockFromFile(i);
+  absl::StatusOr<std::shared_ptr<const Block>> block =
+      ReadDataBlockFromFile(i, form);
   if (!block.ok()) return block.status();
   Bump(stats_, &ReadStats::blocks_read);
-  if (cache_ != nullptr && fill_cache)
-    cache_->Insert(file_number_, offset, *block);
+  if (cache_ != nullptr && fill_cache) {
+    // A row block has one form: cache it where decoded reads look.
+    const bool keyed_compact = compact && (*block)->IsCompact();
+    cache_->Insert(file_number_,
+                   keyed_compact ? offset | kCompactFormBit : offset, *block);
+  }
   return block;
 }
 

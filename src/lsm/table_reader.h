@@ -39,6 +39,17 @@ struct TableReadOptions {
   int64_t now = kMinTimestamp;
 };
 
+// The in-memory form a reader wants for a data block. Row blocks have one.
+enum class BlockForm {
+  // Every column decoded into arrays: for scans, which read most entries.
+  kDecoded,
+  // Columnar blocks kept encoded plus a directory of run tails (block.h,
+  // DecodeCompactColumnarBlock): for seeks that read a few entries, so
+  // that the blocks they touch cost their encoded size in the cache. A
+  // cached decoded copy is still used when there is one.
+  kCompact,
+};
+
 class Table : public std::enable_shared_from_this<Table> {
  public:
   // Takes the file. cache and stats may be null and must outlive the Table.
@@ -79,10 +90,10 @@ class Table : public std::enable_shared_from_this<Table> {
 
   // For the table iterator and inspection tools: the in-memory index, and
   // the data block it names at position i (from the cache or disk; bumps
-  // blocks_read and the cache counters).
+  // blocks_read and the cache counters, one hit or miss per call).
   const std::vector<IndexEntry>& index() const { return index_; }
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
-      size_t i, bool fill_cache) const;
+      size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
 
  private:
   Table(std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
@@ -91,9 +102,10 @@ class Table : public std::enable_shared_from_this<Table> {
 
   absl::Status LoadMetaBlocks(const Footer& footer);
   absl::Status LoadIndex(const BlockHandle& handle, uint64_t data_end);
-  // Reads block i from disk, checks it against its index entry, decodes it.
+  // Reads block i from disk, checks it against its index entry, decodes it
+  // (columnar blocks into `form`).
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlockFromFile(
-      size_t i) const;
+      size_t i, BlockForm form = BlockForm::kDecoded) const;
 
   const std::unique_ptr<RandomAccessFile> file_;
   const uint64_t file_size_;
