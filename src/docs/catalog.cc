@@ -445,23 +445,139 @@ absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready,
   return spec;
 }
 
-absl::Status ConvertV1Index(DB* db, const std::string& prefix,
-                            WriteBatch* out) {
+namespace {
+
+// Enough combinations for any document a write accepted (doc_write.cc
+// caps entries per document and index at 1000).
+constexpr size_t kMaxConvertedEntries = 1000;
+
+// The value parts (components of every path, concatenated) of a
+// document's entries under the current encoding, and for each whether it
+// holds an empty-array component. False if the document cannot be indexed
+// so (then its old entries stay as they were).
+bool EntryValuesOf(const IndexSpec& spec, const PathExtractor& ex,
+                   std::vector<std::pair<std::string, bool>>* out) {
+  out->assign(1, {std::string(), false});
+  std::vector<std::string> comps;
+  for (size_t k = 0; k < spec.paths.size(); ++k) {
+    if (!IndexPathComponents(ex.values(k), spec.multi, spec.name, spec.paths[k],
+                             &comps)
+             .ok() ||
+        (!spec.multi && comps.size() != 1) ||
+        out->size() * comps.size() > kMaxConvertedEntries) {
+      return false;
+    }
+    std::vector<std::pair<std::string, bool>> next;
+    for (const auto& [prefix, has_empty] : *out) {
+      for (const std::string& c : comps) {
+        const bool empty =
+            c.size() == 1 && static_cast<uint8_t>(c[0]) ==
+                                 static_cast<uint8_t>(IndexKeyTag::kEmptyArray);
+        next.emplace_back(prefix + c, has_empty || empty);
+      }
+    }
+    out->swap(next);
+  }
+  return true;
+}
+
+// Whether a value part (well-formed components) holds a null component.
+bool HasNullComponent(std::string_view values) {
+  while (!values.empty()) {
+    const size_t len = IndexComponentSize(values);
+    if (len == 0) return false;
+    if (static_cast<uint8_t>(values[0]) ==
+        static_cast<uint8_t>(IndexKeyTag::kNull)) {
+      return true;
+    }
+    values.remove_prefix(len);
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status ConvertIndex(DB* db, std::string_view coll, const IndexSpec& spec,
+                          WriteBatch* out) {
+  const std::string prefix = IndexPrefix(coll, spec.name);
+  const std::string doc_prefix = CollectionPrefix(kDocumentTag, coll);
+  std::vector<JsonPath> paths;
+  for (const std::string& p : spec.paths) {
+    absl::StatusOr<JsonPath> jp = JsonPath::Parse(p);
+    if (!jp.ok()) return jp.status();
+    paths.push_back(*std::move(jp));
+  }
+  PathExtractor ex(std::move(paths));
+  std::vector<std::pair<std::string, bool>> entries;
+  // Pass 1, the entries: move version 1's boolean tags, and drop null
+  // entries their document no longer has (its path ended at []).
   auto it =
       db->NewIterator(ReadOptions(), ScanRange{prefix, PrefixEnd(prefix)});
-  std::string converted;
+  std::string converted, doc_key;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view key = it->key();
-    if (!ConvertV1IndexKey(key.substr(prefix.size()), &converted)) {
+    const std::string_view key = it->key();
+    const std::string_view body = key.substr(prefix.size());
+    std::string_view values, pk;
+    if (!ConvertV1IndexKey(body, &converted) ||
+        !SplitIndexEntry(converted, spec.paths.size(), &values, &pk)) {
       return CorruptionError(DescribeKey(key), 0, "malformed index entry");
     }
-    if (key.substr(prefix.size()) == converted) continue;  // no booleans
-    converted.insert(0, prefix);
-    out->Delete(key, it->timestamp());
-    out->Put(converted, it->timestamp(), it->value(),
-             Expiry::At(it->expire_at()));
+    const Timestamp ts = it->timestamp();
+    bool keep = true;
+    if (HasNullComponent(values)) {
+      // A covering entry holds its document; others read the record at
+      // the entry's ts. No document (it expired first): keep the entry.
+      std::string_view doc = it->value();
+      std::string fetched;
+      if (doc.empty()) {
+        doc_key.assign(doc_prefix).append(pk);
+        absl::StatusOr<Record> rec = db->Get(ReadOptions(), doc_key, ts);
+        if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+        if (rec.ok()) fetched = std::move(rec->value);
+        doc = fetched;
+      }
+      if (!doc.empty()) {
+        if (!ex.Extract(doc).ok()) {
+          return CorruptionError(DescribeKey(doc_prefix + std::string(pk)), 0,
+                                 "document does not parse");
+        }
+        if (EntryValuesOf(spec, ex, &entries)) {
+          keep = false;
+          for (const auto& [v, has_empty] : entries) keep |= v == values;
+        }
+      }
+    }
+    if (keep && body == converted) continue;
+    out->Delete(key, ts);
+    if (keep) {
+      out->Put(prefix + converted, ts, it->value(),
+               Expiry::At(it->expire_at()));
+    }
   }
-  return it->status();
+  if (!it->status().ok()) return it->status();
+  it.reset();
+  // Pass 2, the documents: add the entries holding [] (new in version 3;
+  // a document may have had none with null, e.g. {"a": [[], 1]} was just
+  // 1 in a multi-entry index). Same ts, expiry and value as the
+  // document's other entries.
+  auto docs = db->NewIterator(ReadOptions(),
+                              ScanRange{doc_prefix, PrefixEnd(doc_prefix)});
+  for (docs->SeekToFirst(); docs->Valid(); docs->Next()) {
+    const std::string_view doc = docs->value();
+    if (!ex.Extract(doc).ok()) {
+      return CorruptionError(DescribeKey(docs->key()), 0,
+                             "document does not parse");
+    }
+    if (!EntryValuesOf(spec, ex, &entries)) continue;
+    const std::string_view pk = docs->key().substr(doc_prefix.size());
+    for (const auto& [v, has_empty] : entries) {
+      if (!has_empty) continue;  // the others exist already
+      out->Put(prefix + v + std::string(pk), docs->timestamp(),
+               spec.covering ? doc : std::string_view(),
+               Expiry::At(docs->expire_at()));
+    }
+  }
+  return docs->status();
 }
 
 absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
@@ -502,8 +618,7 @@ absl::Status Catalog::Load(DB* db, WriteBatch* cleanup) {
         continue;
       }
       if (key_version < kIndexKeyVersion) {
-        absl::Status st =
-            ConvertV1Index(db, IndexPrefix(name, is->name), cleanup);
+        absl::Status st = ConvertIndex(db, name, *is, cleanup);
         if (!st.ok()) {
           return Annotate(st, absl::StrFormat("converting index \"%s\" of %s",
                                               is->name, name));

@@ -76,9 +76,13 @@ absl::StatusOr<CollectionSpec> DecodeCollectionDef(std::string_view value);
 absl::StatusOr<IndexSpec> DecodeIndexDef(std::string_view value, bool* ready,
                                          int* key_version = nullptr);
 
-// Adds to *out the rewrite of every version-1 entry under an index prefix
-// (those holding booleans) into the current encoding. Used by Load.
-absl::Status ConvertV1Index(DB* db, const std::string& prefix, WriteBatch* out);
+// Adds to *out the rewrite of index spec of collection coll from key
+// version 1 or 2 into the current encoding (schema/index-key.md, "Versions
+// and old data"): boolean tags of version 1 move, and entries with a null
+// component are re-derived from their documents (null also stood for a
+// path ending at an empty array). Idempotent. Used by Load.
+absl::Status ConvertIndex(DB* db, std::string_view coll, const IndexSpec& spec,
+                          WriteBatch* out);
 
 class Catalog {
  public:

@@ -88,6 +88,8 @@ absl::StatusOr<std::string> DocStoreImpl::Explain(std::string_view collection,
     AppendJsonString(&out, index_name);
     // Only when set, so plain index plans keep their explain text.
     if (plan.index->spec.covering) out += ",\"covering\":true";
+    // The time window was turned into a range over this index's values.
+    if (plan.window_by_index) out += ",\"window\":\"index\"";
   }
   out += absl::StrFormat(
       ",\"spans\":%d,\"reverse\":%s,\"sort\":\"%s\",\"keys_examined\":%d,"

@@ -123,9 +123,16 @@ int CompareSortValues(JsonView a, JsonView b) {
   }
 }
 
+int CompareSortValue(const SortValue& a, const SortValue& b) {
+  if (a.empty_array || b.empty_array) {
+    return static_cast<int>(b.empty_array) - static_cast<int>(a.empty_array);
+  }
+  return CompareSortValues(a.value, b.value);
+}
+
 int CompareSortKeys(const SortSpec& spec, const SortKey& a, const SortKey& b) {
   for (size_t i = 0; i < spec.fields().size(); ++i) {
-    int c = CompareSortValues(a[i], b[i]);
+    int c = CompareSortValue(a[i], b[i]);
     if (c != 0) return spec.fields()[i].ascending ? c : -c;
   }
   return 0;
@@ -141,20 +148,37 @@ SortKey SortKeyExtractor::Build() const {
   key.reserve(ascending_.size());
   for (size_t i = 0; i < ascending_.size(); ++i) {
     const PathValues& pv = extractor_.values(i);
+    const bool asc = ascending_[i];
     // Candidates: every reached value except whole arrays that were also
-    // yielded element by element, plus null for a missing branch.
+    // yielded element by element; an empty one of those (no elements)
+    // stands for itself, below everything; null for a missing branch or
+    // when nothing else was reached. The same components as
+    // IndexPathComponents (index_key.h), so index and sort orders agree.
+    bool empty_array = false;
     const JsonView null_view{};
     const JsonView* best = pv.missing ? &null_view : nullptr;
     for (const PathValue& v : pv.values) {
-      if (v.array_itself) continue;
+      if (v.array_itself) {
+        empty_array |= v.value.node().array().empty();
+        continue;
+      }
       if (best == nullptr) {
         best = &v.value;
         continue;
       }
       int c = CompareSortValues(v.value, *best);
-      if (ascending_[i] ? c < 0 : c > 0) best = &v.value;
+      if (asc ? c < 0 : c > 0) best = &v.value;
     }
-    key.push_back(best == nullptr ? JsonValue::Null() : best->ToValue());
+    SortValue sv;
+    // Ascending the empty array wins over any value; descending it loses
+    // to every value, and is the key only when nothing else is.
+    if (empty_array && (asc || best == nullptr)) {
+      sv.empty_array = true;
+      sv.value = JsonValue::Array();
+    } else if (best != nullptr) {
+      sv.value = best->ToValue();
+    }
+    key.push_back(std::move(sv));
   }
   return key;
 }

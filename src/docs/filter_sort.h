@@ -8,8 +8,11 @@
 // which filters use for $gt/$lt type bracketing), where booleans sort
 // after strings. MongoDB's other rules stand: a missing field sorts as
 // null; an array field sorts by its smallest element when ascending and
-// its largest when descending (an empty array, or a path that reaches
-// nothing, sorts as null); numbers by exact value whatever their kind.
+// its largest when descending; a path that ends at an empty array sorts
+// before null and missing (MongoDB's undefined key: first ascending, last
+// descending; index key tag 0x08); a path that reaches nothing sorts as
+// null; numbers by exact value whatever their kind. An empty array met
+// as an element ({"a": [[], 1]}) is an array value like any other.
 #ifndef STRATA_DOCS_FILTER_SORT_H_
 #define STRATA_DOCS_FILTER_SORT_H_
 
@@ -53,8 +56,19 @@ class SortSpec {
 // value) with a prefix first, both recursively in this order.
 int CompareSortValues(JsonView a, JsonView b);
 
-// One value per sort field, owned, so keys outlive their documents.
-using SortKey = std::vector<JsonValue>;
+// One sort field's key, owned, so keys outlive their documents: a value,
+// or the key of a path that ended at an empty array, which sorts before
+// every value (value is then [], the index key's 0x08).
+struct SortValue {
+  JsonValue value;
+  bool empty_array = false;
+};
+// Orders two sort field keys ascending: empty_array first, then
+// CompareSortValues.
+int CompareSortValue(const SortValue& a, const SortValue& b);
+
+// One entry per sort field.
+using SortKey = std::vector<SortValue>;
 
 // Orders keys made for the same spec: negative if a sorts first.
 int CompareSortKeys(const SortSpec& spec, const SortKey& a, const SortKey& b);

@@ -1,12 +1,15 @@
-// Index key encoding, version 2 (format: schema/index-key.md).
+// Index key encoding, version 3 (format: schema/index-key.md).
 //
+//   empty   := 0x08          (a path that ended at an empty array)
 //   null    := 0x10
 //   false   := 0x18          true := 0x19
 //   number  := 0x20 | ordered(D) (8 B, big-endian) | R (2 B, big-endian)
 //   string  := 0x30 | bytes with 0x00 -> 0x00 0xff | 0x00 0x01
 //
-// Version 1 differed only in the booleans (0x60/0x61, after strings);
-// ConvertV1IndexKey rewrites its keys.
+// Version 1 differed in the booleans (0x60/0x61, after strings);
+// ConvertV1IndexKey rewrites its keys. Versions 1 and 2 wrote null where
+// version 3 writes 0x08; only the document tells them apart, so the
+// catalog re-derives those entries (catalog.cc).
 //
 // Numbers: D is the largest double <= the value (the value itself for a
 // double), R = value - D, an integer in [0, 2048) because D is only below
@@ -18,6 +21,7 @@
 // as all zeros (below -inf, as MongoDB orders it).
 #include "docs/index_key.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -105,11 +109,49 @@ absl::Status AppendIndexKey(std::string* dst, JsonView v) {
       AppendString(dst, v.string_value());
       return absl::OkStatus();
     case JsonType::kArray:
+      if (v.node().array().empty()) {
+        dst->push_back(static_cast<char>(IndexKeyTag::kEmptyArray));
+        return absl::OkStatus();
+      }
+      break;
     case JsonType::kObject:
       break;
   }
   return absl::InvalidArgumentError(absl::StrFormat(
       "index keys hold scalars, got %s", JsonTypeName(v.type())));
+}
+
+absl::Status IndexPathComponents(const PathValues& pv, bool multi,
+                                 std::string_view index, std::string_view path,
+                                 std::vector<std::string>* out) {
+  out->clear();
+  for (const PathValue& v : pv.values) {
+    const JsonType t = v.value.type();
+    if (v.array_itself) {
+      // Its elements came separately; an empty one has none, and stands
+      // for itself (MongoDB's undefined key, below null).
+      if (v.value.node().array().empty()) {
+        out->emplace_back(1, static_cast<char>(IndexKeyTag::kEmptyArray));
+      }
+      continue;
+    }
+    if (t == JsonType::kArray || t == JsonType::kObject) {
+      if (!multi) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "index \"%s\" is not multi-entry but path '%s' reaches %s", index,
+            path, JsonTypeName(t)));
+      }
+      continue;
+    }
+    out->emplace_back();
+    if (auto st = AppendIndexKey(&out->back(), v.value); !st.ok()) return st;
+  }
+  if (pv.missing || out->empty()) {
+    out->emplace_back(1, static_cast<char>(IndexKeyTag::kNull));
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  return absl::OkStatus();
 }
 
 namespace {
@@ -158,6 +200,9 @@ absl::StatusOr<JsonValue> DecodeIndexKeyComponent(std::string_view* in,
   }
   uint8_t tag = static_cast<uint8_t>((*in)[0]);
   switch (static_cast<IndexKeyTag>(tag)) {
+    case IndexKeyTag::kEmptyArray:
+      in->remove_prefix(1);
+      return JsonValue::Array();
     case IndexKeyTag::kNull:
       in->remove_prefix(1);
       return JsonValue::Null();
@@ -223,6 +268,7 @@ absl::StatusOr<std::vector<JsonValue>> DecodeIndexKey(std::string_view key) {
 size_t IndexComponentSize(std::string_view s) {
   if (s.empty()) return 0;
   switch (static_cast<IndexKeyTag>(s[0])) {
+    case IndexKeyTag::kEmptyArray:
     case IndexKeyTag::kNull:
     case IndexKeyTag::kFalse:
     case IndexKeyTag::kTrue:

@@ -1,7 +1,8 @@
 // Order-preserving encoding of JSON scalars for secondary index keys and
 // primary keys: memcmp order of encodings equals the sort order of the
-// values (CompareSortValues in filter_sort.h): null < booleans (false <
-// true) < numbers < strings, with numbers ordered exactly by value
+// values (CompareSortValues in filter_sort.h): empty array (a path that
+// ended at []) < null < booleans (false < true) < numbers < strings, with
+// numbers ordered exactly by value
 // whatever their kind (int64, uint64, double). Encodings are
 // self-delimiting, so a compound key (components concatenated) orders
 // component by component. Byte format, its version and the reasoning
@@ -18,19 +19,22 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "docs/filter.h"
+#include "docs/json_path.h"
 #include "docs/json_value.h"
 
 namespace strata::docs {
 
 // Version of this encoding, recorded in every index definition
 // ("key_version"). Version 1 (before booleans moved below numbers) wrote
-// false/true as 0x60/0x61; the catalog converts such indexes on open.
-inline constexpr int kIndexKeyVersion = 2;
+// false/true as 0x60/0x61; versions 1 and 2 indexed a path ending at an
+// empty array as null. The catalog converts such indexes on open.
+inline constexpr int kIndexKeyVersion = 3;
 
 // First byte of each component. Persisted: never renumber. Gaps leave
 // room for more types (objects 0x40 and arrays 0x50 are reserved; 0x60
 // and 0x61 were version 1's booleans and must not be reused).
 enum class IndexKeyTag : uint8_t {
+  kEmptyArray = 0x08,  // a path that ended at []; MongoDB sorts it first
   kNull = 0x10,
   kFalse = 0x18,
   kTrue = 0x19,
@@ -43,13 +47,29 @@ inline constexpr uint8_t kV1TrueTag = 0x61;
 
 inline constexpr size_t kIndexNumberSize = 1 + 8 + 2;
 
-// Appends one component. InvalidArgument for arrays and objects, which
-// are not indexable as scalars (index their elements or members).
+// Appends one component: a scalar, or an empty array (kEmptyArray: the
+// value of a path that ended at []). InvalidArgument for other arrays and
+// objects, which are not indexable (index their elements or members).
 [[nodiscard]] absl::Status AppendIndexKey(std::string* dst, JsonView v);
+
+// The components (encoded, sorted, distinct) of one path's values in a
+// document: each scalar reached, kEmptyArray if a traversal ended at an
+// empty array, and null if one ended at a missing member or nothing else
+// was reached. A reached array or object that is not an element-wise
+// expanded end value (a nested array, an object) is skipped when multi,
+// else InvalidArgument "index \"<index>\" is not multi-entry but path
+// '<path>' reaches <type>". Callers building entries (cartesian product
+// over paths) also enforce one component per path for non-multi
+// indexes. schema/index-key.md, "The empty array".
+[[nodiscard]] absl::Status IndexPathComponents(const PathValues& pv, bool multi,
+                                               std::string_view index,
+                                               std::string_view path,
+                                               std::vector<std::string>* out);
 
 // Decodes the component at the front of *in and consumes it. Numbers come
 // back as the canonical kind of their value: integral values that fit
-// int64/uint64 as integers, others as double (1.0 decodes as 1). Damaged
+// int64/uint64 as integers, others as double (1.0 decodes as 1);
+// kEmptyArray as an empty array. Damaged
 // input is DataLoss naming "index key" and the offset (base_offset plus
 // the position within *in).
 [[nodiscard]] absl::StatusOr<JsonValue> DecodeIndexKeyComponent(
@@ -64,7 +84,7 @@ size_t IndexComponentSize(std::string_view s);
 
 // Rewrites a sequence of version-1 components (key) as version 2 into
 // *out: only the boolean tags change, so order within each type and every
-// other byte are kept. Input that is already version 2 converts to
+// other byte are kept. Input that is already version 2 or 3 converts to
 // itself. False if key is not a sequence of well-formed components.
 bool ConvertV1IndexKey(std::string_view key, std::string* out);
 

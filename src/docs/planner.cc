@@ -5,8 +5,13 @@
 //   index        per leading path with $eq (100) or $in (70), then one
 //                range (30-40) on the next path; +1000 if every path is
 //                bound to a single value, +500 more for a unique index
-//   time window  from/to on a time-field collection, when nothing above
-//                applies (index plans apply the window too)
+//   time index   from/to on a time-field collection with a numeric unit
+//                and an index whose first path is the time field, when
+//                nothing above applies: a range over that index (a
+//                non-multi one serving the sort first)
+//   time window  from/to otherwise, when nothing above applies (index
+//                plans apply the window too; one on a time-field index
+//                also narrows its spans to the window's values)
 //   full scan    otherwise
 //
 // A plan is exact (no filter re-check) when its spans used every conjunct
@@ -22,6 +27,7 @@
 #include "docs/planner.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_format.h"
 #include "docs/doc_keys.h"
@@ -248,7 +254,61 @@ bool FollowsSort(const SortSpec& sort, const std::vector<std::string>& paths,
   return false;
 }
 
+// The document times a number v of the time unit is stored at are
+// trunc(v * scale) ns (TimeValueToNanos), monotone in v and within 2 ns of
+// v * scale, so [floor((t0 - 2) / scale), ceil((t1 + 2) / scale)] holds
+// every value stored in [t0, t1).
+int64_t ClampToInt64(__int128 v) {
+  if (v < static_cast<__int128>(INT64_MIN)) return INT64_MIN;
+  if (v > static_cast<__int128>(INT64_MAX)) return INT64_MAX;
+  return static_cast<int64_t>(v);
+}
+
+__int128 FloorDiv(__int128 a, int64_t b) {
+  __int128 q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+__int128 CeilDiv(__int128 a, int64_t b) {
+  __int128 q = a / b;
+  return (a % b != 0 && a > 0) ? q + 1 : q;
+}
+
+int64_t UnitScale(std::string_view unit) {
+  return unit == "s"    ? 1'000'000'000
+         : unit == "ms" ? 1'000'000
+         : unit == "us" ? 1'000
+         : unit == "ns" ? 1
+                        : 0;
+}
+
 }  // namespace
+
+bool TimeWindowSpan(const CollectionInfo& c, const IndexInfo& ix, Timestamp t0,
+                    Timestamp t1, KeySpan* span) {
+  const int64_t scale = UnitScale(c.spec.time_unit);
+  if (scale == 0 || c.spec.time_path.empty() || ix.spec.paths.empty() ||
+      ix.spec.paths[0] != c.spec.time_path) {
+    return false;
+  }
+  std::optional<IndexBound> lower, upper;
+  if (t0 != kMinTimestamp) {
+    lower = IndexBound{JsonValue::Int(ClampToInt64(
+                           FloorDiv(static_cast<__int128>(t0) - 2, scale))),
+                       true};
+  }
+  if (t1 != kMaxTimestamp) {
+    upper = IndexBound{JsonValue::Int(ClampToInt64(
+                           CeilDiv(static_cast<__int128>(t1) + 2, scale))),
+                       true};
+  }
+  if (!lower.has_value() && !upper.has_value()) return false;
+  absl::StatusOr<IndexKeyRange> r = IndexRange(ix.prefix, lower, upper);
+  if (!r.ok()) return false;
+  span->start = std::move(r->start);
+  span->limit = r->empty() ? span->start : std::move(r->limit);
+  return true;
+}
 
 Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
                 bool allow_indexes) {
@@ -298,11 +358,50 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
       fixed = cand.fixed;
     }
   }
+  bool descending = false;
+  if (plan.kind == PlanKind::kIndex && q.windowed) {
+    // An index on the time field chosen for its predicates: read only
+    // the window's values too.
+    KeySpan w;
+    if (TimeWindowSpan(c, *plan.index, q.t0, q.t1, &w)) {
+      plan.spans = Intersect(plan.spans, {w});
+      plan.window_by_index = true;
+    }
+  }
+  if (best == 0 && q.windowed) {
+    // Block time headers only skip what clusters by time in key order;
+    // an index on the time field reads the window's entries alone. A
+    // non-multi one following the sort is preferred.
+    const IndexInfo* chosen = nullptr;
+    KeySpan w;
+    for (const IndexInfo& ix : indexes) {
+      KeySpan span;
+      if (!TimeWindowSpan(c, ix, q.t0, q.t1, &span)) continue;
+      const bool sorts =
+          !ix.spec.multi && FollowsSort(q.sort, ix.spec.paths, 0, &descending);
+      if (chosen == nullptr || sorts) {
+        chosen = &ix;
+        w = std::move(span);
+      }
+      if (sorts) break;
+    }
+    if (chosen != nullptr) {
+      best = 1;
+      plan.kind = PlanKind::kIndex;
+      plan.index = chosen;
+      plan.spans.clear();
+      if (w.start < w.limit) plan.spans.push_back(std::move(w));
+      plan.dedup = chosen->spec.multi;
+      // The window is applied to entries exactly (their ts); only a
+      // filter needs re-checking.
+      plan.exact = q.match_all;
+      plan.window_by_index = true;
+    }
+  }
   if (best == 0) {
     plan.kind = q.windowed ? PlanKind::kTimeWindow : PlanKind::kScan;
     plan.spans = {{c.doc_prefix, c.doc_end}};
   }
-  bool descending = false;
   if (plan.kind == PlanKind::kIndex) {
     if (!plan.index->spec.multi &&
         FollowsSort(q.sort, plan.index->spec.paths, fixed, &descending)) {

@@ -65,9 +65,21 @@ struct Plan {
   bool dedup = false;          // a document may have several entries
   // Every document the spans hold matches the filter: no re-check.
   bool exact = false;
+  // kIndex over an index on the time field: the spans were narrowed to
+  // the time window's values (TimeWindowSpan).
+  bool window_by_index = false;
 
   const char* name() const;
 };
+
+// The span of index ix's entries whose first component (the collection's
+// time field) can hold a document time in [t0, t1): a superset, exact
+// enough since entries carry their document's ts and reads apply the
+// window to them (schema/docs.md, "Document records and the time field").
+// False if ix's first path is not the time field, the unit is rfc3339
+// (string order is not time order), or the window is open on both sides.
+bool TimeWindowSpan(const CollectionInfo& c, const IndexInfo& ix, Timestamp t0,
+                    Timestamp t1, KeySpan* span);
 
 // Picks the cheapest plan for q over c (rules in planner.cc). Never fails:
 // the fallback is a full scan.

@@ -136,9 +136,10 @@ TEST(SortTest, TypeOrderArraysAndMissing) {
   };
   // null < booleans < numbers < strings < objects < arrays (the index key
   // order). Ascending uses each array's smallest element, descending its
-  // largest; [] and missing sort as null; [[0],1e9] holds an array element.
+  // largest; missing sorts as null and [] before it (MongoDB: first
+  // ascending, last descending); [[0],1e9] holds an array element.
   EXPECT_EQ(SortedIds(R"({"a":1})", docs),
-            (std::vector<int>{1, 2, 8, 6, 9, 5, 3, 10, 4, 7}));
+            (std::vector<int>{8, 1, 2, 6, 9, 5, 3, 10, 4, 7}));
   EXPECT_EQ(SortedIds(R"({"a":-1})", docs),
             (std::vector<int>{10, 7, 4, 5, 3, 9, 6, 1, 2, 8}));
 }

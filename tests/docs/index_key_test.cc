@@ -235,8 +235,11 @@ TEST(IndexKeyTest, FixedBytes) {
   // 2^64 - 1: the double below is 2^64 - 2048, remainder 2047.
   EXPECT_EQ(Encode(JsonValue::Uint(UINT64_MAX)),
             std::string("\x20\xc3\xef\xff\xff\xff\xff\xff\xff\x07\xff", 11));
+  // A path that ended at [] (key version 3), below null.
+  EXPECT_EQ(Encode(JsonValue::Array()), std::string("\x08", 1));
   std::string out;
-  EXPECT_FALSE(AppendIndexKey(&out, JsonValue::Array()).ok());
+  EXPECT_FALSE(
+      AppendIndexKey(&out, JsonValue::Array({JsonValue::Int(1)})).ok());
   EXPECT_FALSE(AppendIndexKey(&out, JsonValue::Object()).ok());
 }
 
