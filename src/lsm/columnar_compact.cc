@@ -5,8 +5,10 @@
 // about its encoded size instead of ~32 bytes per entry decoded, so the
 // blocks such reads touch stay cached, and a seek that lands on the end of
 // a run (SeekToLast, SeekForPrev past a key's last entry) reads no column
-// at all. Any other move decodes the payload into the iterator's own,
-// reused arrays: key columns first, values only when asked for.
+// at all, nor does the one step back a reverse read takes to close a
+// version group (the directory keeps the key before each run's last too).
+// Any other move decodes the payload into the iterator's own, reused
+// arrays: key columns first, values only when asked for.
 // Byte format: schema/columnar-block.md. Never reads outside the payload.
 #include <typeinfo>
 #include <utility>
@@ -21,7 +23,8 @@
 namespace strata {
 namespace {
 
-// The last entry of a run, copied out at load time.
+// The last entry of a run, copied out at load time, and the key of the
+// entry before it (when the run has one).
 struct RunTail {
   int64_t ts;
   uint64_t packed;
@@ -29,6 +32,8 @@ struct RunTail {
   uint64_t word;        // the value, when values are 8-byte words
   size_t value_offset;  // else its slice of the payload
   size_t value_size;
+  int64_t prev_ts;
+  uint64_t prev_packed;
 };
 
 class CompactColumnarBlock final : public Block {
@@ -50,7 +55,11 @@ class CompactColumnarBlock final : public Block {
     tails_.reserve(c.runs());
     for (size_t r = 0; r < c.runs(); r++) {
       const uint32_t i = c.run_starts[r + 1] - 1;
-      RunTail t{c.ts[i], c.packed[i], c.expire[i], 0, 0, 0};
+      RunTail t{c.ts[i], c.packed[i], c.expire[i], 0, 0, 0, 0, 0};
+      if (i > c.run_starts[r]) {
+        t.prev_ts = c.ts[i - 1];
+        t.prev_packed = c.packed[i - 1];
+      }
       if (words_) {
         t.word = c.words[i];
       } else {
@@ -79,6 +88,9 @@ class CompactColumnarBlock final : public Block {
                             key_offsets_[r + 1] - key_offsets_[r]);
   }
   uint32_t run_end(size_t r) const { return run_starts_[r + 1]; }
+  uint32_t run_size(size_t r) const {
+    return run_starts_[r + 1] - run_starts_[r];
+  }
   const RunTail& tail(size_t r) const { return tails_[r]; }
   std::string_view tail_value(size_t r) const {
     const RunTail& t = tails_[r];
@@ -102,9 +114,10 @@ class CompactColumnarBlock final : public Block {
   bool words_ = false;
 };
 
-// Three states: invalid; at a run's last entry known from the directory
-// (nothing decoded); or decoded (key columns, maybe values) and delegating
-// to a ColumnarIterator over its own arrays.
+// Three states: invalid; at a run's last entry or the one before it, known
+// from the directory (nothing decoded; the latter has no value without a
+// decode); or decoded (key columns, maybe values) and delegating to a
+// ColumnarIterator over its own arrays.
 class CompactColumnarIterator final : public InternalIterator {
  public:
   explicit CompactColumnarIterator(const CompactColumnarBlock& b)
@@ -129,7 +142,7 @@ class CompactColumnarIterator final : public InternalIterator {
       state_ = kInvalid;
       return;
     }
-    AtTail(b_->runs() - 1);
+    AtTail(b_->runs() - 1, 0);
   }
   void Seek(std::string_view target) override {
     if (!DecodeKeys()) return;
@@ -159,7 +172,9 @@ class CompactColumnarIterator final : public InternalIterator {
       // Entries order by ts ascending, then packed descending: the run's
       // last entry is <= target iff it is not after it.
       const RunTail& t = b_->tail(lo);
-      if (t.ts < ts || (t.ts == ts && t.packed >= packed)) return AtTail(lo);
+      if (t.ts < ts || (t.ts == ts && t.packed >= packed)) {
+        return AtTail(lo, 0);
+      }
       // The answer is inside run lo, or the end of the run before it.
       if (!DecodeKeys()) return;
       inner_.SeekForPrev(target);
@@ -170,7 +185,7 @@ class CompactColumnarIterator final : public InternalIterator {
       state_ = kInvalid;
       return;
     }
-    AtTail(lo - 1);
+    AtTail(lo - 1, 0);
   }
   void Next() override {
     if (!ToDecoded()) return;
@@ -178,6 +193,12 @@ class CompactColumnarIterator final : public InternalIterator {
     Settle();
   }
   void Prev() override {
+    if (state_ == kTail && tail_depth_ == 0) {
+      if (b_->run_size(tail_run_) >= 2) return AtTail(tail_run_, 1);
+      if (tail_run_ > 0) return AtTail(tail_run_ - 1, 0);
+      state_ = kInvalid;
+      return;
+    }
     if (!ToDecoded()) return;
     inner_.Prev();
     Settle();
@@ -187,13 +208,13 @@ class CompactColumnarIterator final : public InternalIterator {
     return state_ == kTail ? std::string_view(key_) : inner_.key();
   }
   std::string_view value() const override {
-    if (state_ == kTail) return b_->tail_value(tail_run_);
-    if (!DecodeValues()) return {};
+    if (state_ == kTail && tail_depth_ == 0) return b_->tail_value(tail_run_);
+    if (!ToDecoded() || !DecodeValues()) return {};
     return inner_.value();
   }
   int64_t expire_at() const override {
-    if (state_ == kTail) return b_->tail(tail_run_).expire;
-    if (!DecodeValues()) return kNeverExpires;
+    if (state_ == kTail && tail_depth_ == 0) return b_->tail(tail_run_).expire;
+    if (!ToDecoded() || !DecodeValues()) return kNeverExpires;
     return inner_.expire_at();
   }
   absl::Status status() const override { return status_; }
@@ -207,23 +228,25 @@ class CompactColumnarIterator final : public InternalIterator {
  private:
   enum State { kInvalid, kTail, kDecoded };
 
-  // Positions at the last entry of run r from the directory alone.
-  void AtTail(size_t r) {
+  // Positions at the last entry of run r (depth 0) or the one before it
+  // (depth 1, REQUIRES the run has two), from the directory alone.
+  void AtTail(size_t r, int depth) {
     const RunTail& t = b_->tail(r);
     std::string_view uk = b_->user_key(r);
     key_.assign(uk.data(), uk.size());
     key_.resize(uk.size() + kInternalKeyTrailer);
     char* trailer = key_.data() + uk.size();
-    EncodeOrderedInt64(trailer, t.ts);
-    EncodeBigEndian64(trailer + 8, ~t.packed);
+    EncodeOrderedInt64(trailer, depth == 0 ? t.ts : t.prev_ts);
+    EncodeBigEndian64(trailer + 8, ~(depth == 0 ? t.packed : t.prev_packed));
     tail_run_ = r;
+    tail_depth_ = depth;
     state_ = kTail;
   }
 
   // Decodes the key columns of the block into cols_ (once per block). The
   // payload was checked when it was read, so failing here means memory
   // damage or a bug; it still ends the iteration with the error.
-  bool DecodeKeys() {
+  bool DecodeKeys() const {
     status_ = absl::OkStatus();
     if (!keys_decoded_) {
       absl::Status s = DecodeColumnarKeyColumns(b_->payload(), b_->count(),
@@ -250,11 +273,11 @@ class CompactColumnarIterator final : public InternalIterator {
   }
 
   // From a tail position, the same entry in the decoded arrays.
-  bool ToDecoded() {
+  bool ToDecoded() const {
     if (state_ == kDecoded) return true;
     const size_t r = tail_run_;
     if (!DecodeKeys()) return false;
-    inner_.PositionAt(b_->run_end(r) - 1, r);
+    inner_.PositionAt(b_->run_end(r) - 1 - tail_depth_, r);
     state_ = kDecoded;
     return true;
   }
@@ -266,10 +289,11 @@ class CompactColumnarIterator final : public InternalIterator {
   mutable ColumnarIterator inner_;
   mutable State state_ = kInvalid;
   mutable absl::Status status_;
-  bool keys_decoded_ = false;
+  mutable bool keys_decoded_ = false;
   mutable bool values_decoded_ = false;
   size_t tail_run_ = 0;
-  std::string key_;  // the internal key of a tail position
+  int tail_depth_ = 0;  // 0: the run's last entry; 1: the one before
+  std::string key_;     // the internal key of a tail position
 };
 
 std::unique_ptr<InternalIterator> CompactColumnarBlock::NewIterator() const {

@@ -8,3 +8,8 @@ foreach(_t block_test bloom_test table_format_test table_test table_skip_test
     LABELS lsm quick
     TIMEOUT 120)
 endforeach()
+strata_test(table_reverse_seek_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/table_reverse_seek_test.cc
+  LIBS strata_lsm_table
+  LABELS lsm quick
+  TIMEOUT 120)
