@@ -557,11 +557,11 @@ TEST_F(EmptyArrayStoreTest, ConversionOfBranchingPaths) {
   EXPECT_THAT(StoredDef("c", "s"), HasSubstr("\"key_version\":3"));
 }
 
-// New writes index [] as 0x08 (needs doc_write.cc's IndexEntriesOf to
-// build components with IndexPathComponents; see
-// /tmp/docsort-doc_write.patch in the docsort report). Until then a new
-// [] document is indexed as null and sorts with the nulls through an
-// index.
+// New writes index [] as 0x08. DISABLED until doc_write.cc's
+// IndexEntriesOf builds each path's components with IndexPathComponents
+// (a file of another owner; the change is in the docsort report): until
+// then a new [] document is indexed as null and sorts with the nulls
+// through an index.
 TEST_F(EmptyArrayStoreTest, DISABLED_NewWritesSortThroughIndexesAsInMemory) {
   ASSERT_TRUE(store_->CreateCollectionFromJson(kIndexedColl).ok());
   ASSERT_TRUE(
