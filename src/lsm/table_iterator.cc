@@ -4,11 +4,12 @@
 // Skipped blocks hold nothing visible to the read (the DB still filters each
 // record), so skipping changes cost, never results.
 //
-// Blocks reached moving forward are read fully decoded (scans read most of
-// them); blocks reached moving backward in the compact form (BlockForm),
-// since reverse moves are mostly seeks that read an entry or two (the last
-// point of a series), and the decoded form of every block such a query
-// touches would not fit the cache.
+// Blocks that reverse seeks (SeekToLast, SeekForPrev) land in are read in
+// the compact form (BlockForm): such seeks read an entry or two (the last
+// point of a series), and the decoded form of every block a query of them
+// touches would not fit the cache. Blocks reached by forward seeks or by
+// stepping across a block boundary either way are read fully decoded:
+// scans read most of them.
 #include <algorithm>
 #include <memory>
 #include <typeinfo>
@@ -42,7 +43,7 @@ class TableIterator final : public InternalIterator {
 
   void SeekToLast() override {
     status_ = absl::OkStatus();
-    Backward(index_.size(), nullptr);
+    Backward(index_.size(), nullptr, BlockForm::kCompact);
   }
 
   void Seek(std::string_view target) override {
@@ -57,7 +58,7 @@ class TableIterator final : public InternalIterator {
                                [](std::string_view k, const IndexEntry& e) {
                                  return CompareInternalKeys(k, e.first_key) < 0;
                                });
-    Backward(it - index_.begin(), &target);
+    Backward(it - index_.begin(), &target, BlockForm::kCompact);
   }
 
   void Next() override {
@@ -67,7 +68,9 @@ class TableIterator final : public InternalIterator {
 
   void Prev() override {
     iter_->Prev();
-    if (!Settled()) Backward(block_, nullptr);
+    // Stepping back into another block is a reverse scan: it reads most
+    // of the block, so like forward scans it wants (and caches) it decoded.
+    if (!Settled()) Backward(block_, nullptr, BlockForm::kDecoded);
   }
 
   // Runs never cross a block, so the loaded block's iterator answers.
@@ -203,10 +206,10 @@ class TableIterator final : public InternalIterator {
 
   // Positions at the last visible entry of blocks [0, end) (at or before
   // *target within block end - 1 when target is set).
-  void Backward(size_t end, const std::string_view* target) {
+  void Backward(size_t end, const std::string_view* target, BlockForm form) {
     for (size_t i = end; i-- > 0; target = nullptr) {
       if (Skip(i)) continue;
-      if (!Load(i, BlockForm::kCompact)) return;
+      if (!Load(i, form)) return;
       if (target != nullptr) {
         iter_->SeekForPrev(*target);
       } else {

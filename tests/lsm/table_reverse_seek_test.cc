@@ -1,8 +1,9 @@
 // Reverse seeks over columnar SSTs (the last point of every series): they
 // read blocks in the compact form (BlockForm::kCompact), which the cache
-// holds at about the encoded size, so a second pass reads no file; scans
-// still cache decoded blocks; both forms cached side by side read the same
-// entries; and a damaged block still fails naming the file and offset.
+// holds at about the encoded size, so a second pass reads no file; scans,
+// forward or backward, still cache decoded blocks; both forms cached side by
+// side read the same entries; and a damaged block still fails naming the file
+// and offset.
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -110,6 +111,24 @@ TEST(TableReverseSeek, ReverseSeeksUseACachedDecodedBlock) {
   EXPECT_EQ(reads.load(), 0);
   EXPECT_EQ(cache.charge(), charge) << "no compact copies added";
   EXPECT_GT(stats.block_cache_hits.load(), hits);
+}
+
+// Stepping back across blocks is a reverse scan: those blocks are cached
+// decoded, as a forward scan caches them, so repeating it decodes nothing.
+TEST(TableReverseSeek, ReverseScansCacheDecodedBlocks) {
+  Fixture f;
+  BlockCache cache(64 << 20);
+  auto t = OpenTable(f.file, &cache, nullptr, 7);
+  ASSERT_TRUE(t.ok());
+  auto it = (*t)->NewIterator(TableReadOptions());
+  size_t i = f.ref.size();
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    ASSERT_GT(i, 0u);
+    ASSERT_EQ(it->key(), f.ref[--i].key);
+  }
+  EXPECT_EQ(i, 0u);
+  // Only the last block, where SeekToLast landed, is compact.
+  EXPECT_GT(cache.charge(), 24 * f.ref.size());
 }
 
 // Every iterator operation, over passes that leave compact, decoded or
