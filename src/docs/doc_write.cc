@@ -103,23 +103,12 @@ absl::Status IndexEntriesOf(const IndexInfo& ix, const PathExtractor& values,
     const PathValues& pv = values.values(ix.slots[k]);
     if (pv.exists()) all_absent = false;
     std::vector<std::string>& set = comps[k];
-    for (const PathValue& v : pv.values) {
-      if (v.array_itself) continue;
-      JsonType t = v.value.type();
-      if (t == JsonType::kArray || t == JsonType::kObject) {
-        if (!ix.spec.multi) {
-          return absl::InvalidArgumentError(absl::StrFormat(
-              "index \"%s\" is not multi-entry but path '%s' reaches %s",
-              ix.spec.name, ix.spec.paths[k], JsonTypeName(t)));
-        }
-        continue;
-      }
-      set.emplace_back();
-      if (auto st = AppendIndexKey(&set.back(), v.value); !st.ok()) return st;
+    // Scalars, [] at the end of the path (key version 3), null if missing.
+    if (auto st = IndexPathComponents(pv, ix.spec.multi, ix.spec.name,
+                                      ix.spec.paths[k], &set);
+        !st.ok()) {
+      return st;
     }
-    if (pv.missing || set.empty()) set.emplace_back(1, '\x10');  // null
-    std::sort(set.begin(), set.end());
-    set.erase(std::unique(set.begin(), set.end()), set.end());
     if (!ix.spec.multi && set.size() > 1) {
       return absl::InvalidArgumentError(absl::StrFormat(
           "index \"%s\" is not multi-entry but path '%s' has %d values",

@@ -601,12 +601,9 @@ TEST_F(EmptyArrayStoreTest, FiltersOnEmptyArraysMatchMongoDb) {
   }
 }
 
-// New writes index [] as 0x08. DISABLED until doc_write.cc's
-// IndexEntriesOf builds each path's components with IndexPathComponents
-// (a file of another owner; the change is in the docsort report): until
-// then a new [] document is indexed as null and sorts with the nulls
-// through an index.
-TEST_F(EmptyArrayStoreTest, DISABLED_NewWritesSortThroughIndexesAsInMemory) {
+// New writes index [] as 0x08 (IndexEntriesOf uses IndexPathComponents),
+// so sorts through indexes equal the in-memory sort.
+TEST_F(EmptyArrayStoreTest, NewWritesSortThroughIndexesAsInMemory) {
   ASSERT_TRUE(store_->CreateCollectionFromJson(kIndexedColl).ok());
   ASSERT_TRUE(
       store_->CreateCollectionFromJson(R"({"name":"plain","key":"id"})").ok());

@@ -165,11 +165,7 @@ std::vector<std::string> SortValuesOf(const std::vector<std::string>& keys,
   return out;
 }
 
-// DISABLED until doc_write.cc's IndexEntriesOf builds components with
-// IndexPathComponents (key version 3: [] as 0x08, below null; see the
-// docsort report): the in-memory sort puts [] first, while new writes
-// still index it as null. Passes with that change applied.
-TEST_F(SortStoreTest, DISABLED_IndexOrderEqualsInMemoryOrderForMixedTypes) {
+TEST_F(SortStoreTest, IndexOrderEqualsInMemoryOrderForMixedTypes) {
   ASSERT_TRUE(
       store_
           ->CreateCollectionFromJson(R"({"name":"ix","key":"id","indexes":[)"
