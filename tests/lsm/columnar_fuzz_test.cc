@@ -1,7 +1,8 @@
 // Corruption fuzz for columnar blocks: 20k random mutations and truncations
-// of valid payloads (every codec and expire mode) must decode to an error
-// or to a block that is consistent with itself; never a crash or an
-// out-of-bounds read (this binary also runs under ASan).
+// of valid payloads (every codec and expire mode) must decode, in both the
+// decoded and the compact form, to the same error or to blocks consistent
+// with themselves; never a crash or an out-of-bounds read (this binary
+// also runs under ASan).
 #include <bit>
 #include <cstring>
 #include <string>
@@ -115,6 +116,9 @@ TEST(ColumnarFuzzTest, MutatedPayloadsNeverCrash) {
     auto block = DecodeColumnarBlock(p, count, "seed");
     ASSERT_TRUE(block.ok()) << block.status();
     CheckSelfConsistent(**block, count);
+    auto compact = DecodeCompactColumnarBlock(p, count, "seed");
+    ASSERT_TRUE(compact.ok()) << compact.status();
+    CheckSelfConsistent(**compact, count);
     seeds.emplace_back(std::move(p), count);
   }
 
@@ -154,6 +158,9 @@ TEST(ColumnarFuzzTest, MutatedPayloadsNeverCrash) {
         break;
     }
     auto block = DecodeColumnarBlock(p, count, "fuzz");
+    // The compact form checks the payload as fully: same verdict.
+    auto compact = DecodeCompactColumnarBlock(p, count, "fuzz");
+    ASSERT_EQ(block.status(), compact.status()) << "iteration " << iter;
     if (!block.ok()) {
       ASSERT_TRUE(absl::IsDataLoss(block.status())) << block.status();
       rejected++;
@@ -161,6 +168,7 @@ TEST(ColumnarFuzzTest, MutatedPayloadsNeverCrash) {
     }
     accepted++;
     CheckSelfConsistent(**block, count);
+    CheckSelfConsistent(**compact, count);
     if (HasFatalFailure()) FAIL() << "iteration " << iter;
   }
   // Most damage must be detected; some (a flipped value bit) is invisible
