@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "strata/iterator.h"
@@ -68,6 +70,16 @@ class DB {
   // The live record of key with the greatest timestamp; NotFound if none.
   [[nodiscard]] virtual absl::StatusOr<Record> GetLatest(
       const ReadOptions& options, std::string_view key) = 0;
+  // Reads many records at one view (options.snapshot's, else the newest):
+  // calls found(i, value, expire_at) once for every keys[i] that holds a
+  // live record, in key order; value is valid during the call only. Much
+  // cheaper than a Get per key: each source is opened once and read
+  // forward.
+  using MultiGetCallback = absl::FunctionRef<void(
+      size_t index, std::string_view value, int64_t expire_at)>;
+  [[nodiscard]] virtual absl::Status MultiGet(const ReadOptions& options,
+                                              std::span<const PointKey> keys,
+                                              MultiGetCallback found) = 0;
   // Iterates live records in range; see iterator.h.
   [[nodiscard]] virtual std::unique_ptr<Iterator> NewIterator(
       const ReadOptions& options, const ScanRange& range = {}) = 0;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 
 namespace strata {
 
@@ -23,6 +24,12 @@ using SequenceNumber = uint64_t;
 // Documented hard limits; exceeding one is an InvalidArgument error.
 inline constexpr size_t kMaxKeySize = 64 << 10;    // 64 KiB
 inline constexpr size_t kMaxValueSize = 64 << 20;  // 64 MiB
+
+// Names one record, for DB::MultiGet.
+struct PointKey {
+  std::string_view key;
+  Timestamp ts = 0;
+};
 
 // One stored record as returned by point reads.
 struct Record {

@@ -3,18 +3,18 @@
 // document records over the plan's key spans with ScanRange{.., t0, t1},
 // so the core skips blocks and files outside the window. The index source
 // walks index entries (also windowed: entries carry their document's ts)
-// in batches: it collects a run of entries, fetches their documents in
-// (key, ts) order through ONE document iterator at the same snapshot with
-// forward seeks (a point read per entry cost a view, a table lookup, a
-// bloom probe and a fresh block iterator each), then yields them in index
-// order. When a batch already is in key order (one equality value: entries
-// sort by primary key), each document is read as it is yielded, without a
-// copy. Batches start small and double, so a limit-1 query fetches
-// little. Neither source materialises more than one batch. A covering
-// index (entries hold the document) yields each entry's value as is and
-// fetches only entries whose value is empty (written without a body).
+// in batches: it collects a run of entries, fetches their documents with
+// one DB::MultiGet at the same snapshot (point reads in key order: each
+// file is opened once, pruned by key range and bloom filter, and read
+// forward; a merged document iterator instead seeks every file at every
+// entry), then yields them in index order. Batches start small and
+// double, so a limit-1 query fetches little. Neither source materialises
+// more than one batch. A covering index (entries hold the document) yields
+// each entry's value as is and fetches only entries whose value is empty
+// (written without a body).
 #include <algorithm>
 #include <memory>
+#include <span>
 
 #include "absl/strings/str_format.h"
 #include "docs/doc_keys.h"
@@ -96,7 +96,6 @@ class PlanSource final : public DocSource {
     fetch_docs_ =
         p.kind == PlanKind::kIndex && !(in_.count_only && in_.plan.exact);
     covering_ = fetch_docs_ && p.index->spec.covering;
-    if (fetch_docs_ && !covering_) OpenDocIterator();
   }
 
   bool Next() override {
@@ -152,15 +151,6 @@ class PlanSource final : public DocSource {
     size_t size = 0;
   };
 
-  // Entries were windowed already; the window narrows the files read.
-  void OpenDocIterator() {
-    ReadOptions ro;
-    ro.snapshot = in_.snapshot.get();
-    doc_it_ = in_.db->NewIterator(
-        ro, ScanRange{in_.info->doc_prefix, in_.info->doc_end, in_.plan.t0,
-                      in_.plan.t1});
-  }
-
   // Moves to the next entry of a covering index; its value is the
   // document (valid until it_ moves), or empty when the entry was written
   // without one, then the document is fetched. False at the end or on
@@ -178,12 +168,14 @@ class PlanSource final : public DocSource {
       }
       std::string_view v = it_->value();
       if (v.empty()) {
-        if (doc_it_ == nullptr) OpenDocIterator();
-        if (absl::Status st = Fetch(covered_, &v); !st.ok()) {
+        docs_.clear();
+        if (absl::Status st = Fetch(std::span<Wanted>(&covered_, 1));
+            !st.ok()) {
           status_ = std::move(st);
           return false;
         }
         if (!covered_.found) continue;
+        v = docs_;
       }
       key_.swap(covered_.key);
       doc_ = v;
@@ -206,20 +198,6 @@ class PlanSource final : public DocSource {
         continue;
       }
       Wanted& w = batch_[pos_++];
-      if (streaming_) {
-        // Index order is key order: read each document as it is yielded,
-        // straight from the iterator (valid until the next Next()).
-        std::string_view v;
-        absl::Status st = Fetch(w, &v);
-        if (!st.ok()) {
-          status_ = std::move(st);
-          return false;
-        }
-        if (!w.found) continue;
-        key_.swap(w.key);
-        doc_ = v;
-        return true;
-      }
       if (!w.found) continue;
       key_.assign(w.key);
       doc_ = std::string_view(docs_).substr(w.offset, w.size);
@@ -250,11 +228,9 @@ class PlanSource final : public DocSource {
     batch_cap_ = std::min(batch_cap_ * 2, kMaxBatch);
     if (n == 0) return false;
     if (fetch_docs_) {
-      streaming_ = std::is_sorted(batch_.begin(), batch_.end(), WantedLess);
-      if (!streaming_) {
-        status_ = FetchBatch();
-        if (!status_.ok()) return false;
-      }
+      docs_.clear();
+      status_ = Fetch(std::span<Wanted>(batch_));
+      if (!status_.ok()) return false;
     } else {
       for (Wanted& w : batch_) w.found = true;
     }
@@ -281,46 +257,26 @@ class PlanSource final : public DocSource {
     return true;
   }
 
-  // Fetches the batch's documents in (key, ts) order with forward seeks of
-  // one iterator. A document gone since its entry was read (it expired in
-  // between) stays not found.
-  absl::Status FetchBatch() {
-    order_.resize(batch_.size());
-    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-    std::sort(order_.begin(), order_.end(), [this](size_t a, size_t b) {
-      return WantedLess(batch_[a], batch_[b]);
-    });
-    docs_.clear();
-    for (size_t i : order_) {
-      Wanted& w = batch_[i];
-      std::string_view v;
-      if (absl::Status st = Fetch(w, &v); !st.ok()) return st;
-      if (!w.found) continue;
-      w.offset = docs_.size();
-      w.size = v.size();
-      docs_.append(v);
+  // Reads the documents of `wanted` into docs_ (appended; w.offset and
+  // w.size say where). A document gone since its entry was read (it
+  // expired in between) stays not found.
+  absl::Status Fetch(std::span<Wanted> wanted) {
+    keys_.resize(wanted.size());
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      wanted[i].found = false;
+      keys_[i] = PointKey{wanted[i].key, wanted[i].ts};
     }
-    return absl::OkStatus();
-  }
-
-  // Reads w's document into *v (valid until doc_it_ moves); w.found says
-  // whether it exists.
-  absl::Status Fetch(Wanted& w, std::string_view* v) {
-    w.found = false;
-    ++in_.stats->docs_fetched;
-    doc_it_->Seek(w.key, w.ts);
-    if (!doc_it_->Valid()) return doc_it_->status();
-    if (doc_it_->key() != w.key || doc_it_->timestamp() != w.ts) {
-      return absl::OkStatus();
-    }
-    w.found = true;
-    *v = doc_it_->value();
-    return absl::OkStatus();
-  }
-
-  static bool WantedLess(const Wanted& x, const Wanted& y) {
-    int c = x.key.compare(y.key);
-    return c != 0 ? c < 0 : x.ts < y.ts;
+    in_.stats->docs_fetched += wanted.size();
+    ReadOptions ro;
+    ro.snapshot = in_.snapshot.get();
+    return in_.db->MultiGet(
+        ro, keys_, [&](size_t i, std::string_view v, int64_t /*expire_at*/) {
+          Wanted& w = wanted[i];
+          w.found = true;
+          w.offset = docs_.size();
+          w.size = v.size();
+          docs_.append(v);
+        });
   }
 
   PlanInputs in_;
@@ -335,14 +291,12 @@ class PlanSource final : public DocSource {
   bool fetch_docs_ = false;
   bool covering_ = false;  // documents come from the entries' values
   Wanted covered_;         // the current entry of a covering index
-  std::unique_ptr<Iterator> doc_it_;
   std::vector<Wanted> batch_;
-  std::vector<size_t> order_;
-  std::string docs_;  // the batch's documents, back to back
+  std::vector<PointKey> keys_;  // the batch's, for MultiGet
+  std::string docs_;            // the batch's documents, back to back
   size_t pos_ = 0;
   size_t batch_cap_ = kFirstBatch;
   bool exhausted_ = false;
-  bool streaming_ = false;  // the batch is in key order: fetch as yielded
 };
 
 class ListSource final : public DocSource {

@@ -47,6 +47,11 @@ class Block {
   // per block when a reader hops between blocks. False if `it` is of
   // another encoding; then use NewIterator().
   virtual bool Rebind(InternalIterator* it) const { return false; }
+  // Hints for batched point reads (table_multiget.cc), no-ops by default:
+  // start loading into the CPU cache what a Seek reads first (the block's
+  // search structure), and then what Seek(target) reads after it.
+  virtual void PrefetchIndex() const {}
+  virtual void PrefetchSeek(std::string_view target) const {}
   // True for the compact form of a columnar block (the cache keys it apart
   // from the decoded form).
   virtual bool IsCompact() const { return false; }

@@ -5,6 +5,7 @@ add_library(strata_lsm STATIC
   ${CMAKE_CURRENT_LIST_DIR}/db_compaction.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_flush.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_get.cc
+  ${CMAKE_CURRENT_LIST_DIR}/table_multiget.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_impl.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_iter.cc
   ${CMAKE_CURRENT_LIST_DIR}/db_read.cc

@@ -1,39 +1,23 @@
-// Point reads of one (key, ts): gather that record's versions straight from
+// Point reads of (key, ts) records: gather a record's versions straight from
 // the sources that can hold it (memtables; SSTs of its time window whose key
 // range, time range and bloom filter admit it) and apply the visibility rules
-// of db_iter.cc, without building a merged scan.
+// of db_iter.cc, without building a merged scan. Get is a MultiGet of one
+// key. A MultiGet reads in three passes over the keys in key order:
+// memtables (which decide most fresh keys alone), then each SST once for
+// all its keys (table_multiget.h: grouped, so cache misses overlap), then
+// the verdicts, reported in key order.
 #include <algorithm>
+#include <numeric>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "lsm/db_impl.h"
 #include "lsm/dbformat.h"
+#include "lsm/table_multiget.h"
 
 namespace strata {
 namespace {
-
-struct Candidate {
-  SequenceNumber seq;
-  ValueKind kind;
-  int64_t expire_at;
-  std::string value;
-};
-
-// Appends every version of (key, ts) visible at seq from one source.
-absl::Status Collect(InternalIterator* it, std::string_view target,
-                     std::string_view key, Timestamp ts,
-                     std::vector<Candidate>* out) {
-  ParsedInternalKey ik;
-  for (it->Seek(target); it->Valid(); it->Next()) {
-    if (!ParseInternalKey(it->key(), &ik)) {
-      return absl::DataLossError("malformed internal key in a data source");
-    }
-    if (ik.ts != ts || ik.user_key != key) break;
-    out->push_back(
-        Candidate{ik.seq, ik.kind, it->expire_at(), std::string(it->value())});
-  }
-  return it->status();
-}
 
 SequenceNumber MaxCovering(const std::vector<RangeTombstone>& tombs,
                            std::string_view key, Timestamp ts,
@@ -50,90 +34,250 @@ SequenceNumber MaxCovering(const std::vector<RangeTombstone>& tombs,
 
 }  // namespace
 
-absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
-                                   std::string_view key, Timestamp ts) {
-  gets_.fetch_add(1, std::memory_order_relaxed);
-  auto not_found = [&] {
-    return absl::NotFoundError(absl::StrFormat(
-        "no record at key '%s' ts %d", absl::CHexEscape(std::string(key)), ts));
-  };
-  if (key.empty() || ts == kMaxTimestamp) return not_found();
+// One MultiGet: the view it reads and the state of each key.
+class DBImpl::PointReader {
+ public:
+  PointReader(DBImpl* db, const ReadOptions& options)
+      : db_(db), view_(db->GetView(options)), now_(db->env_->NowNanos()) {
+    tro_.verify_checksums = options.verify_checksums;
+    tro_.fill_cache = options.fill_cache;
+    tro_.now = now_;  // an all-expired block holds nothing that decides
+  }
 
-  View view = GetView(options);
-  const int64_t now = env_->NowNanos();
-  // Dead under a retention rule: every version is hidden, so nothing to read.
-  if (ts < view.rules->FloorForKey(key, now)) return not_found();
-  const std::string target = SeekKey(key, ts, view.seq);
-  std::vector<Candidate> versions;
-  SequenceNumber tomb = 0;
+  absl::Status Run(std::span<const PointKey> keys, MultiGetCallback found) {
+    SortKeys(keys);
+    const size_t n = order_.size();
+    state_.assign(n, State{});
+    Timestamp t0 = kMaxTimestamp, t1 = kMinTimestamp;
+    for (size_t p = 0; p < n; ++p) {
+      const PointKey& k = keys[order_[p]];
+      State& st = state_[p];
+      // Empty keys and kMaxTimestamp are never stored; records dead under
+      // a retention rule are hidden, every version.
+      if (k.key.empty() || k.ts == kMaxTimestamp ||
+          k.ts < view_.rules->FloorForKey(k.key, now_)) {
+        st.verdict = 0;
+        continue;
+      }
+      st.target_offset = targets_.size();
+      AppendInternalKey(&targets_, k.key, k.ts, view_.seq, kKindForSeek);
+      st.target_size = targets_.size() - st.target_offset;
+      absl::Status s = ReadMemtables(p, k);
+      if (!s.ok()) return s;
+      if (st.verdict >= 0) continue;
+      t0 = std::min(t0, k.ts);
+      t1 = std::max(t1, k.ts);
+      s = PlanFiles(p, k);
+      if (!s.ok()) return s;
+    }
+    // Blocks outside the undecided keys' time span are skipped.
+    tro_.t0 = t0;
+    tro_.t1 = t1 == kMaxTimestamp ? kMaxTimestamp : t1 + 1;
+    for (auto& [number, work] : files_) {
+      absl::Status s = ReadFile(work);
+      if (!s.ok()) return s;
+    }
+    // Verdicts, in key order.
+    std::stable_sort(cands_.begin(), cands_.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       return a.pos != b.pos ? a.pos < b.pos : a.seq > b.seq;
+                     });
+    size_t c = 0;
+    for (size_t p = 0; p < n; ++p) {
+      State& st = state_[p];
+      const size_t begin = c;
+      while (c < cands_.size() && cands_[c].pos == p) ++c;
+      // Found-in-memtable keys decide again: the sort moved their winner.
+      if (st.verdict != 0) st.verdict = Decide(st, begin, c, /*complete=*/true);
+      if (st.verdict == 1) {
+        const Candidate& v = cands_[st.winner];
+        found(order_[p],
+              std::string_view(values_).substr(v.value_offset, v.value_size),
+              v.expire_at);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  struct State {
+    int verdict = -1;  // 1 = found, 0 = absent, -1 = undecided
+    SequenceNumber tomb = 0;
+    size_t winner = 0;  // in cands_, when found
+    size_t target_offset = 0, target_size = 0;
+  };
+  struct Candidate {
+    uint32_t pos;  // the key's place in key order
+    SequenceNumber seq;
+    ValueKind kind;
+    int64_t expire_at;
+    size_t value_offset, value_size;  // in values_ (sources move on)
+  };
+  struct FileWork {
+    std::shared_ptr<Table> table;
+    std::vector<TablePointTarget> targets;  // in key order
+  };
+
+  void SortKeys(std::span<const PointKey> keys) {
+    order_.resize(keys.size());
+    std::iota(order_.begin(), order_.end(), 0);
+    auto less = [&](uint32_t a, uint32_t b) {
+      int c = keys[a].key.compare(keys[b].key);
+      return c != 0 ? c < 0 : keys[a].ts < keys[b].ts;
+    };
+    if (!std::is_sorted(order_.begin(), order_.end(), less)) {
+      std::sort(order_.begin(), order_.end(), less);
+    }
+  }
+
+  std::string_view Target(const State& st) const {
+    return std::string_view(targets_).substr(st.target_offset, st.target_size);
+  }
+
+  void AddCandidate(size_t p, const ParsedInternalKey& ik, int64_t expire_at,
+                    std::string_view value) {
+    cands_.push_back(Candidate{static_cast<uint32_t>(p), ik.seq, ik.kind,
+                               expire_at, values_.size(), value.size()});
+    values_.append(value);
+  }
 
   // Memtables, newest first. Their versions are newer than anything in an
-  // SST, so once one of them decides, the SSTs need not be read.
-  std::vector<const MemTable*> mems{view.mem.get()};
-  for (const auto& m : view.imms) mems.push_back(m.get());
-  for (const MemTable* m : mems) {
-    if (m->num_range_tombstones() > 0) {
-      tomb =
-          std::max(tomb, MaxCovering(m->RangeTombstones(), key, ts, view.seq));
+  // SST, so when they decide, the SSTs need not be read.
+  absl::Status ReadMemtables(size_t p, const PointKey& k) {
+    State& st = state_[p];
+    const size_t begin = cands_.size();
+    const std::string_view target = Target(st);
+    for (size_t i = 0; i < NumMemtables(); ++i) {
+      const MemTable* m = Memtable(i);
+      if (m->num_range_tombstones() > 0) {
+        st.tomb = std::max(
+            st.tomb, MaxCovering(m->RangeTombstones(), k.key, k.ts, view_.seq));
+      }
+      if (m->empty() || k.ts < m->min_ts() || k.ts > m->max_ts()) continue;
+      if (mem_its_.size() <= i) mem_its_.resize(i + 1);
+      if (mem_its_[i] == nullptr) mem_its_[i] = m->NewIterator();
+      InternalIterator* it = mem_its_[i].get();
+      ParsedInternalKey ik;
+      for (it->Seek(target); it->Valid(); it->Next()) {
+        if (!ParseInternalKey(it->key(), &ik)) {
+          return absl::DataLossError("malformed internal key in a memtable");
+        }
+        if (ik.ts != k.ts || ik.user_key != k.key) break;
+        AddCandidate(p, ik, it->expire_at(), it->value());
+      }
+      if (!it->status().ok()) return it->status();
     }
-    if (m->empty() || ts < m->min_ts() || ts > m->max_ts()) continue;
-    auto it = m->NewIterator();
-    absl::Status s = Collect(it.get(), target, key, ts, &versions);
-    if (!s.ok()) return s;
+    if (cands_.size() > begin) {
+      std::sort(
+          cands_.begin() + static_cast<ptrdiff_t>(begin), cands_.end(),
+          [](const Candidate& a, const Candidate& b) { return a.seq > b.seq; });
+    }
+    st.verdict = Decide(st, begin, cands_.size(), /*complete=*/false);
+    return absl::OkStatus();
   }
-  auto decide = [&](bool complete, Record* out) -> int {
-    // 1 = found, 0 = absent, -1 = undecided (older sources may decide).
-    std::sort(
-        versions.begin(), versions.end(),
-        [](const Candidate& a, const Candidate& b) { return a.seq > b.seq; });
-    for (const Candidate& v : versions) {
-      if (v.seq < tomb || v.kind == ValueKind::kDelete) return 0;
-      if (v.expire_at > now) {
-        *out = Record{std::string(key), ts, v.expire_at, v.value};
+
+  size_t NumMemtables() const { return 1 + view_.imms.size(); }
+  const MemTable* Memtable(size_t i) const {
+    return i == 0 ? view_.mem.get() : view_.imms[i - 1].get();
+  }
+
+  // Queues key p on every SST of its window that may hold it, and takes
+  // the range tombstones of the window's files.
+  absl::Status PlanFiles(size_t p, const PointKey& k) {
+    State& st = state_[p];
+    const auto& windows = view_.version->windows();
+    auto w = windows.find(WindowOf(k.ts, db_->versions_->time_window_ns()));
+    if (w == windows.end()) return absl::OkStatus();
+    for (const auto& f : w->second) {
+      const bool may_hold = f->has_points() && k.ts >= f->min_ts &&
+                            k.ts <= f->max_ts &&
+                            k.key >= ExtractUserKey(f->smallest) &&
+                            k.key <= ExtractUserKey(f->largest);
+      if (!may_hold && f->num_range_deletes == 0) continue;
+      auto [pos, inserted] = files_.try_emplace(f->number);
+      FileWork& work = pos->second;
+      if (inserted) {
+        auto table = db_->table_cache_->Get(f->number, f->file_size);
+        if (!table.ok()) {
+          files_.erase(pos);
+          return table.status();
+        }
+        work.table = std::move(*table);
+      }
+      if (f->num_range_deletes > 0) {
+        st.tomb = std::max(st.tomb, MaxCovering(work.table->range_tombstones(),
+                                                k.key, k.ts, view_.seq));
+      }
+      if (may_hold && work.table->KeyMayMatch(k.key)) {
+        // The view into targets_ is taken when the file is read (the
+        // buffer may still grow); the offset stands in until then.
+        work.targets.push_back(TablePointTarget{{}, static_cast<uint32_t>(p)});
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadFile(FileWork& work) {
+    if (work.targets.empty()) return absl::OkStatus();
+    for (TablePointTarget& t : work.targets) t.seek_key = Target(state_[t.id]);
+    return TableMultiGet(
+        *work.table, tro_, work.targets,
+        [&](uint32_t p, const ParsedInternalKey& ik, int64_t expire_at,
+            std::string_view value) { AddCandidate(p, ik, expire_at, value); });
+  }
+
+  // Over versions [begin, end) of cands_, newest first: 1 = found (winner
+  // set), 0 = absent, -1 = undecided (older sources may decide).
+  int Decide(State& st, size_t begin, size_t end, bool complete) {
+    for (size_t i = begin; i < end; ++i) {
+      const Candidate& v = cands_[i];
+      if (v.seq < st.tomb || v.kind == ValueKind::kDelete) return 0;
+      if (v.expire_at > now_) {
+        st.winner = i;
         return 1;
       }
     }
-    if (tomb > 0) return 0;  // covers everything older too
+    if (st.tomb > 0) return 0;  // covers everything older too
     return complete ? 0 : -1;
-  };
-  Record found;
-  int verdict = decide(/*complete=*/false, &found);
-  if (verdict == 1) return found;
-  if (verdict == 0) return not_found();
-
-  // SSTs of the record's window.
-  const auto& windows = view.version->windows();
-  auto w = windows.find(WindowOf(ts, versions_->time_window_ns()));
-  if (w != windows.end()) {
-    TableReadOptions tro;
-    tro.verify_checksums = options.verify_checksums;
-    tro.fill_cache = options.fill_cache;
-    tro.t0 = ts;
-    tro.t1 = ts + 1;
-    tro.now = now;  // an all-expired block holds nothing that decides
-    for (const auto& f : w->second) {
-      if (f->num_range_deletes > 0) {
-        auto table = table_cache_->Get(f->number, f->file_size);
-        if (!table.ok()) return table.status();
-        tomb = std::max(
-            tomb, MaxCovering((*table)->range_tombstones(), key, ts, view.seq));
-      }
-      if (!f->has_points() || ts < f->min_ts || ts > f->max_ts ||
-          key < ExtractUserKey(f->smallest) ||
-          key > ExtractUserKey(f->largest)) {
-        continue;
-      }
-      auto table = table_cache_->Get(f->number, f->file_size);
-      if (!table.ok()) return table.status();
-      if (!(*table)->KeyMayMatch(key)) continue;
-      auto it = (*table)->NewIterator(tro);
-      absl::Status s = Collect(it.get(), target, key, ts, &versions);
-      if (!s.ok()) return s;
-    }
   }
-  verdict = decide(/*complete=*/true, &found);
-  if (verdict == 1) return found;
-  return not_found();
+
+  DBImpl* const db_;
+  const View view_;
+  const int64_t now_;
+  TableReadOptions tro_;
+  std::vector<std::unique_ptr<InternalIterator>> mem_its_;
+  std::vector<uint32_t> order_;  // key order -> index into keys
+  std::vector<State> state_;     // by place in key order
+  std::string targets_;          // seek keys, back to back
+  std::vector<Candidate> cands_;
+  std::string values_;
+  absl::flat_hash_map<uint64_t, FileWork> files_;
+};
+
+absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
+                                   std::string_view key, Timestamp ts) {
+  gets_.fetch_add(1, std::memory_order_relaxed);
+  PointKey k{key, ts};
+  std::optional<Record> out;
+  PointReader reader(this, options);
+  absl::Status s = reader.Run(
+      std::span<const PointKey>(&k, 1),
+      [&](size_t, std::string_view value, int64_t expire_at) {
+        out = Record{std::string(key), ts, expire_at, std::string(value)};
+      });
+  if (!s.ok()) return s;
+  if (out.has_value()) return std::move(*out);
+  return absl::NotFoundError(absl::StrFormat(
+      "no record at key '%s' ts %d", absl::CHexEscape(std::string(key)), ts));
+}
+
+absl::Status DBImpl::MultiGet(const ReadOptions& options,
+                              std::span<const PointKey> keys,
+                              MultiGetCallback found) {
+  if (keys.empty()) return absl::OkStatus();
+  gets_.fetch_add(keys.size(), std::memory_order_relaxed);
+  PointReader reader(this, options);
+  return reader.Run(keys, found);
 }
 
 }  // namespace strata

@@ -50,6 +50,9 @@ class DBImpl final : public DB {
                              Timestamp ts) override;
   absl::StatusOr<Record> GetLatest(const ReadOptions& options,
                                    std::string_view key) override;
+  absl::Status MultiGet(const ReadOptions& options,
+                        std::span<const PointKey> keys,
+                        MultiGetCallback found) override;
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options,
                                         const ScanRange& range) override;
   std::unique_ptr<const Snapshot> GetSnapshot() override;
@@ -137,6 +140,7 @@ class DBImpl final : public DB {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Reads.
+  class PointReader;  // db_get.cc
   View GetView(const ReadOptions& options);
   std::unique_ptr<Iterator> NewIteratorFromView(View view,
                                                 const ReadOptions& options,

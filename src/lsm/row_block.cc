@@ -218,6 +218,77 @@ class RowBlock final : public Block {
   // Every restart starts a one-entry run (blocks of large values).
   bool one_per_restart() const { return one_per_restart_; }
 
+  // With fingerprints, for a target whose user key tuk starts with
+  // prefix(): the last restart whose key is < target into *left. False if
+  // a probed entry is malformed (*left is then its restart).
+  bool SearchFingerprints(std::string_view tuk, std::string_view target,
+                          uint32_t* left) const {
+    const uint64_t* fp = fingerprints();
+    const uint64_t t = Window(tuk, prefix_len_);
+    uint32_t lo = 0, hi = num_restarts_ - 1;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo + 1) / 2;
+      int c;
+      if (fp[mid] != t) {
+        c = fp[mid] < t ? -1 : 1;
+      } else {
+        Entry e;
+        if (!ParseEntry(base(), restart(mid), entries_end_, &e) ||
+            e.shared != 0) {
+          *left = mid;
+          return false;
+        }
+        c = CompareInternalKeys(std::string_view(e.key_delta, e.unshared),
+                                target);
+      }
+      if (c < 0) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    *left = lo;
+    return true;
+  }
+
+  // Batched point reads: load what a seek will read into the CPU cache,
+  // the fingerprints first, then (once they arrived) the target's run.
+  void PrefetchIndex() const override {
+    const char* p =
+        has_fingerprints() ? fingerprint_bytes() : base() + entries_end_;
+    const size_t n =
+        has_fingerprints() ? fingerprint_size() : 4 * size_t{num_restarts_};
+    for (size_t off = 0; off < n && off < 2048; off += 64) {
+      __builtin_prefetch(p + off);
+    }
+  }
+  void PrefetchSeek(std::string_view target) const override {
+    if (!has_fingerprints() || target.size() < kInternalKeyTrailer) return;
+    std::string_view tuk = ExtractUserKey(target);
+    if (!tuk.starts_with(prefix())) return;
+    // The last restart whose fingerprint is below the target's: the
+    // target lies in its run or in the runs after it that share the
+    // target's fingerprint. Equal fingerprints are not resolved (that
+    // would read an entry, the very miss this hides).
+    const uint64_t* fp = fingerprints();
+    const uint64_t t = Window(tuk, prefix_len_);
+    uint32_t lo = 0, hi = num_restarts_ - 1;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo + 1) / 2;
+      if (fp[mid] < t) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const uint32_t from = restart(lo);
+    const uint32_t to = std::min<uint32_t>(
+        entries_end_, from + 2 * static_cast<uint32_t>(kRestartBytes));
+    for (uint32_t off = from & ~63u; off < to; off += 64) {
+      __builtin_prefetch(base() + off);
+    }
+  }
+
  private:
   // The restart keys of a decoded (validated) block, full at restarts.
   std::string_view RestartUserKey(uint32_t i) const {
@@ -315,27 +386,8 @@ class RowBlockIterator final : public InternalIterator {
     }
     if (b_->has_fingerprints() && target.size() >= kInternalKeyTrailer &&
         tuk.starts_with(b_->prefix())) {
-      const uint64_t* fp = b_->fingerprints();
-      const uint64_t t = Window(tuk, b_->prefix().size());
-      while (left < right) {
-        uint32_t mid = left + (right - left + 1) / 2;
-        int c;
-        if (fp[mid] != t) {
-          c = fp[mid] < t ? -1 : 1;
-        } else {
-          Entry e;
-          if (!ParseEntry(b_->base(), b_->restart(mid), end_, &e) ||
-              e.shared != 0) {
-            return Corrupt(b_->restart(mid));
-          }
-          c = CompareInternalKeys(std::string_view(e.key_delta, e.unshared),
-                                  target);
-        }
-        if (c < 0) {
-          left = mid;
-        } else {
-          right = mid - 1;
-        }
+      if (!b_->SearchFingerprints(tuk, target, &left)) {
+        return Corrupt(b_->restart(left));
       }
       if (b_->one_per_restart() && left > 0) {
         // Restart `left` holds one entry, known to be < target: the answer

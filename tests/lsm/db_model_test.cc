@@ -461,6 +461,8 @@ class ModelRun {
       Note(absl::StrFormat("advance clock by %d to %d", d,
                            clock_->NowNanos() + d));
       clock_->Advance(d);
+    } else if (r < 900) {
+      CheckMultiGet();
     } else {
       CheckGet();
     }
@@ -541,6 +543,58 @@ class ModelRun {
     found_ += want.has_value();
     std::string problem = CompareResult(got, want);
     if (!problem.empty()) Fail(problem + model_.DescribeGroup(key, ts));
+  }
+
+  // A batch of point reads (unsorted, possibly repeated targets) must
+  // answer as the model does for each, once per found target, in key order.
+  void CheckMultiGet() {
+    const Snap* snap = PickSnapshot();
+    SequenceNumber seq;
+    ReadOptions ro = ReadAt(snap, &seq);
+    const int64_t now = clock_->NowNanos();
+    const int n = 1 + static_cast<int>(w_.Uniform(12));
+    std::vector<std::pair<std::string, Timestamp>> targets;
+    for (int i = 0; i < n; i++) targets.push_back(w_.ReadTarget());
+    std::vector<PointKey> keys;
+    std::string desc;
+    for (const auto& [key, ts] : targets) {
+      keys.push_back(PointKey{key, ts});
+      desc += absl::StrFormat(" ('%s', %d)", Printable(key), ts);
+    }
+    Note(absl::StrFormat("multiget%s at %s", desc,
+                         AtDescription(snap, seq, now)));
+    checks_++;
+    std::vector<std::optional<Record>> got(keys.size());
+    std::string order_problem;
+    const PointKey* last = nullptr;
+    absl::Status s = db_->MultiGet(
+        ro, keys, [&](size_t i, std::string_view value, int64_t expire_at) {
+          if (i >= keys.size() || got[i].has_value()) {
+            order_problem = absl::StrFormat("index %d reported twice", i);
+            return;
+          }
+          if (last != nullptr && std::pair(keys[i].key, keys[i].ts) <
+                                     std::pair(last->key, last->ts)) {
+            order_problem = "results not in key order";
+          }
+          last = &keys[i];
+          got[i] = Record{targets[i].first, targets[i].second, expire_at,
+                          std::string(value)};
+        });
+    if (!s.ok()) return Fail("multiget error: " + s.ToString());
+    if (!order_problem.empty()) return Fail("multiget: " + order_problem);
+    for (size_t i = 0; i < keys.size(); i++) {
+      auto want = model_.Get(targets[i].first, targets[i].second, seq, now);
+      found_ += want.has_value();
+      absl::StatusOr<Record> g =
+          got[i].has_value() ? absl::StatusOr<Record>(*got[i])
+                             : absl::StatusOr<Record>(absl::NotFoundError(""));
+      std::string problem = CompareResult(g, want);
+      if (!problem.empty()) {
+        return Fail(absl::StrFormat("multiget target %d: ", i) + problem +
+                    model_.DescribeGroup(targets[i].first, targets[i].second));
+      }
+    }
   }
 
   void CheckGetLatest() {
