@@ -53,12 +53,11 @@ class TableIterator final : public InternalIterator {
 
   void SeekForPrev(std::string_view target) override {
     status_ = absl::OkStatus();
-    // Last block whose first key <= target.
-    auto it = std::upper_bound(index_.begin(), index_.end(), target,
-                               [](std::string_view k, const IndexEntry& e) {
-                                 return CompareInternalKeys(k, e.first_key) < 0;
-                               });
-    Backward(it - index_.begin(), &target, BlockForm::kCompact);
+    // Blocks [0, end) start at or before target; the answer is in the last.
+    const size_t end = PartitionNear([&](size_t i) {
+      return CompareInternalKeys(index_[i].first_key, target) <= 0;
+    });
+    Backward(end, &target, BlockForm::kCompact);
   }
 
   void Next() override {
@@ -79,14 +78,20 @@ class TableIterator final : public InternalIterator {
 
  private:
   // The first block whose last key >= target (index_.size() if none).
-  // Seeks usually move forward a little (sorted point lookups, window
-  // edges), so search outward from the loaded block with doubling steps
-  // before bisecting: a few probes of nearby index entries instead of a
-  // full binary search over cold ones.
   size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
-    auto before = [&](size_t i) {  // block i ends before target
+    return PartitionNear([&](size_t i) {  // block i ends before target
       return CompareInternalKeys(index_[i].last_key, target) < 0;
-    };
+    });
+  }
+
+  // The first block i for which before(i) is false (index_.size() if
+  // none); before must be true for a prefix of the blocks. Seeks usually
+  // move forward a little (sorted point lookups, window edges, the next
+  // series' last point), so search outward from the loaded block with
+  // doubling steps before bisecting: a few probes of nearby index entries
+  // instead of a full binary search over cold ones.
+  template <class Before>
+  size_t PartitionNear(const Before& before) const {
     size_t lo = 0, hi = index_.size();  // answer in [lo, hi]
     if (block_data_ != nullptr && block_ < index_.size()) {
       if (before(block_)) {

@@ -176,11 +176,11 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlock(
   const uint64_t offset = index_[i].handle.offset;
   const bool compact = form == BlockForm::kCompact;
   if (cache_ != nullptr) {
-    // A compact read takes a decoded copy too: it is at hand and complete.
-    std::shared_ptr<const Block> hit = cache_->Lookup(file_number_, offset);
-    if (hit == nullptr && compact) {
-      hit = cache_->Lookup(file_number_, offset | kCompactFormBit);
-    }
+    // A compact read takes a decoded copy too: it is complete. The compact
+    // key goes first: reverse seeks mostly find that one.
+    std::shared_ptr<const Block> hit;
+    if (compact) hit = cache_->Lookup(file_number_, offset | kCompactFormBit);
+    if (hit == nullptr) hit = cache_->Lookup(file_number_, offset);
     if (hit != nullptr) {
       Bump(stats_, &ReadStats::block_cache_hits);
       Bump(stats_, &ReadStats::blocks_read);
