@@ -135,6 +135,13 @@ struct Candidate {
   size_t fixed = 0;       // leading components bound to one value
   bool exact = false;     // every component bound by equality
   bool complete = false;  // the spans decide the whole filter
+  bool window = false;    // the spans also bound the time window
+};
+
+// The index values of a time field stored in a time window (numeric units
+// only: RFC 3339 strings do not sort as times across offsets).
+struct WindowValues {
+  std::optional<IndexBound> lower, upper;
 };
 
 bool HasNull(const FilterNode& n) {
@@ -147,10 +154,15 @@ bool HasNull(const FilterNode& n) {
 constexpr size_t kMaxSpans = 1000;
 
 // Scores reading keys prefix enc(p0) enc(p1)... for the conjuncts.
+// How well an index on paths answers the conjunction conj: equality ($in)
+// components first, then ranges on the next path, or the time window
+// when that path is the collection's time field (window non-null).
 Candidate Evaluate(const std::string& prefix,
                    const std::vector<std::string>& paths, bool multi,
                    bool sparse, const Filter& filter,
-                   const std::vector<const FilterNode*>& conj) {
+                   const std::vector<const FilterNode*>& conj,
+                   const WindowValues* window = nullptr,
+                   std::string_view time_path = {}) {
   Candidate cand;
   auto preds_on = [&](const std::string& path) {
     std::vector<const FilterNode*> out;
@@ -205,6 +217,9 @@ Candidate Evaluate(const std::string& prefix,
     if (multi && ranges.size() > 1) ranges.resize(1);
     used.insert(used.end(), ranges.begin(), ranges.end());
   }
+  // Equality components then the time field: the window is a range too.
+  const bool by_window = window != nullptr && cand.score > 0 &&
+                         k < paths.size() && paths[k] == time_path;
   if (cand.score == 0 && ranges.empty()) return cand;
   // Spans must ascend, but $in values come in CompareJson order, which is
   // not index-key order (booleans sort last as JSON, before numbers as
@@ -220,9 +235,20 @@ Candidate Evaluate(const std::string& prefix,
       if (r.ok() && !r->empty()) one.push_back({r->start, r->limit});
       spans = Intersect(spans, one);
     }
+    if (by_window) {
+      absl::StatusOr<IndexKeyRange> r =
+          IndexRange(p, window->lower, window->upper);
+      if (r.ok()) {
+        std::vector<KeySpan> one;
+        if (!r->empty()) one.push_back({r->start, r->limit});
+        spans = Intersect(spans, one);
+        cand.window = true;
+      }
+    }
     for (KeySpan& s : spans) cand.spans.push_back(std::move(s));
   }
   if (!ranges.empty()) cand.score += ranges.size() > 1 ? 40 : 30;
+  if (cand.window) cand.score += 20;
   cand.exact = k == paths.size();
   // Index keys decide a predicate exactly unless null is involved (a null
   // entry also stands for a missing field or one holding only
@@ -284,26 +310,37 @@ int64_t UnitScale(std::string_view unit) {
 
 }  // namespace
 
-bool TimeWindowSpan(const CollectionInfo& c, const IndexInfo& ix, Timestamp t0,
-                    Timestamp t1, KeySpan* span) {
+namespace {
+
+// False when the collection's time field is not numeric or the window is
+// unbounded.
+bool WindowValuesFor(const CollectionInfo& c, Timestamp t0, Timestamp t1,
+                     WindowValues* w) {
   const int64_t scale = UnitScale(c.spec.time_unit);
-  if (scale == 0 || c.spec.time_path.empty() || ix.spec.paths.empty() ||
-      ix.spec.paths[0] != c.spec.time_path) {
-    return false;
-  }
-  std::optional<IndexBound> lower, upper;
+  if (scale == 0 || c.spec.time_path.empty()) return false;
   if (t0 != kMinTimestamp) {
-    lower = IndexBound{JsonValue::Int(ClampToInt64(
-                           FloorDiv(static_cast<__int128>(t0) - 2, scale))),
-                       true};
+    w->lower = IndexBound{JsonValue::Int(ClampToInt64(
+                              FloorDiv(static_cast<__int128>(t0) - 2, scale))),
+                          true};
   }
   if (t1 != kMaxTimestamp) {
-    upper = IndexBound{JsonValue::Int(ClampToInt64(
-                           CeilDiv(static_cast<__int128>(t1) + 2, scale))),
-                       true};
+    w->upper = IndexBound{JsonValue::Int(ClampToInt64(
+                              CeilDiv(static_cast<__int128>(t1) + 2, scale))),
+                          true};
   }
-  if (!lower.has_value() && !upper.has_value()) return false;
-  absl::StatusOr<IndexKeyRange> r = IndexRange(ix.prefix, lower, upper);
+  return w->lower.has_value() || w->upper.has_value();
+}
+
+}  // namespace
+
+bool TimeWindowSpan(const CollectionInfo& c, const IndexInfo& ix, Timestamp t0,
+                    Timestamp t1, KeySpan* span) {
+  WindowValues w;
+  if (ix.spec.paths.empty() || ix.spec.paths[0] != c.spec.time_path ||
+      !WindowValuesFor(c, t0, t1, &w)) {
+    return false;
+  }
+  absl::StatusOr<IndexKeyRange> r = IndexRange(ix.prefix, w.lower, w.upper);
   if (!r.ok()) return false;
   span->start = std::move(r->start);
   span->limit = r->empty() ? span->start : std::move(r->limit);
@@ -339,12 +376,15 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
       for (KeySpan& s : plan.spans) s.limit = s.start + std::string(1, '\0');
     }
   }
+  WindowValues window;
+  const bool has_window = q.windowed && WindowValuesFor(c, q.t0, q.t1, &window);
   static const std::vector<IndexInfo> kNoIndexes;
   const std::vector<IndexInfo>& indexes =
       allow_indexes ? c.indexes : kNoIndexes;
   for (const IndexInfo& ix : indexes) {
     Candidate cand = Evaluate(ix.prefix, ix.spec.paths, ix.spec.multi,
-                              ix.spec.sparse, q.filter, conj);
+                              ix.spec.sparse, q.filter, conj,
+                              has_window ? &window : nullptr, c.spec.time_path);
     if (cand.score > 0 && ix.spec.unique && cand.score >= 1000) {
       cand.score += 500;  // one document at most per lookup
     }
@@ -355,6 +395,7 @@ Plan ChoosePlan(const CollectionInfo& c, const FindQuery& q,
       plan.spans = std::move(cand.spans);
       plan.dedup = ix.spec.multi;
       plan.exact = cand.complete;
+      plan.window_by_index = cand.window;
       fixed = cand.fixed;
     }
   }
