@@ -137,7 +137,7 @@ const std::vector<Command>& Commands() {
       {"check", RunCheck, "verify every checksum; report damage by file"},
       {"dump", RunDump, "inspect SST, WAL and manifest files"},
       {"shell", RunShell, "interactive prompt for InfluxQL and docs commands"},
-      {"demo", RunDemo, "load demo data (not yet implemented)"},
+      {"demo", RunDemo, "build a demo database and run sample queries"},
   };
   return *commands;
 }
