@@ -95,15 +95,12 @@ class Reader {
       }
       lo = probe + 1;
     }
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (before(mid)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    auto it = std::partition_point(
+        index_.begin() + static_cast<ptrdiff_t>(lo),
+        index_.begin() + static_cast<ptrdiff_t>(hi), [&](const IndexEntry& e) {
+          return CompareInternalKeys(e.last_key, target) < 0;
+        });
+    return static_cast<size_t>(it - index_.begin());
   }
 
   // Blocks a table iterator would step over; left to it.

@@ -1,10 +1,14 @@
 // The set-up every document-store test repeats: a DB at "/db" and a
 // DocumentStore over it, replacing any open pair (the store first: it
-// uses the DB). Fatal gtest failures if either does not open.
+// uses the DB). Fatal gtest failures if either does not open. Plus the
+// find and explain calls those tests check.
 #ifndef STRATA_TESTS_DOCS_DOC_STORE_OPENER_H_
 #define STRATA_TESTS_DOCS_DOC_STORE_OPENER_H_
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "strata/db.h"
@@ -24,6 +28,27 @@ inline void OpenDocStore(const Options& options,
   auto s = DocumentStore::Open(db->get(), store_options);
   ASSERT_TRUE(s.ok()) << s.status();
   *store = std::move(*s);
+}
+
+// The keys a find yields, in order (expects the find to succeed).
+inline std::vector<std::string> FindKeys(DocumentStore* store,
+                                         std::string_view coll,
+                                         const FindRequest& r) {
+  std::vector<std::string> out;
+  auto c = store->Find(coll, r);
+  EXPECT_TRUE(c.ok()) << c.status();
+  if (!c.ok()) return out;
+  while ((*c)->Next()) out.emplace_back((*c)->key());
+  EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
+  return out;
+}
+
+// Explain's JSON ("" after a failed expectation).
+inline std::string ExplainText(DocumentStore* store, std::string_view coll,
+                               const FindRequest& r) {
+  auto e = store->Explain(coll, r);
+  EXPECT_TRUE(e.ok()) << e.status();
+  return e.ok() ? *e : "";
 }
 
 }  // namespace strata

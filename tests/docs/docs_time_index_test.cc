@@ -49,19 +49,10 @@ class TimeIndexTest : public ::testing::Test {
   }
 
   std::vector<std::string> Find(std::string_view coll, const FindRequest& r) {
-    std::vector<std::string> out;
-    auto c = store_->Find(coll, r);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (!c.ok()) return out;
-    while ((*c)->Next()) out.emplace_back((*c)->key());
-    EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
-    return out;
+    return FindKeys(store_.get(), coll, r);
   }
-
   std::string Explain(std::string_view coll, const FindRequest& r) {
-    auto e = store_->Explain(coll, r);
-    EXPECT_TRUE(e.ok()) << e.status();
-    return e.ok() ? *e : "";
+    return ExplainText(store_.get(), coll, r);
   }
 
   std::unique_ptr<Env> env_;
