@@ -151,28 +151,12 @@ class CompactColumnarIterator final : public InternalIterator {
   }
   void SeekForPrev(std::string_view target) override {
     status_ = absl::OkStatus();
-    std::string_view user = target;
-    Timestamp ts = kMinTimestamp;
-    uint64_t packed = ~uint64_t{0};  // sorts before every real entry
-    if (target.size() >= kInternalKeyTrailer) {
-      user = ExtractUserKey(target);
-      ts = ExtractTimestamp(target);
-      packed = ExtractPackedSeqKind(target);
-    }
-    size_t lo = 0, hi = b_->runs();  // first run with key >= user
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (b_->user_key(mid) < user) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo < b_->runs() && b_->user_key(lo) == user) {
-      // Entries order by ts ascending, then packed descending: the run's
-      // last entry is <= target iff it is not after it.
+    const ColumnarTarget want(target);
+    const size_t lo = FirstRunAtOrAfter(*b_, want.user);
+    if (lo < b_->runs() && b_->user_key(lo) == want.user) {
+      // The run's last entry is <= target iff it is not after it.
       const RunTail& t = b_->tail(lo);
-      if (t.ts < ts || (t.ts == ts && t.packed >= packed)) {
+      if (want.Before(t.ts, t.packed, /*or_equal=*/true)) {
         return AtTail(lo, 0);
       }
       // The answer is inside run lo, or the end of the run before it.

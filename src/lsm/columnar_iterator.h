@@ -17,6 +17,46 @@
 
 namespace strata {
 
+// A seek target as columnar entries order: by user key, then ts
+// ascending, then packed (seq << 8 | kind) descending. A target without a
+// trailer is a bare user key, before every entry of that key.
+struct ColumnarTarget {
+  explicit ColumnarTarget(std::string_view target) : user(target) {
+    if (target.size() >= kInternalKeyTrailer) {
+      user = ExtractUserKey(target);
+      ts = ExtractTimestamp(target);
+      packed = ExtractPackedSeqKind(target);
+    }
+  }
+  // For an entry of the target's user key: whether it sorts before the
+  // target (or, with or_equal, is not after it).
+  bool Before(Timestamp entry_ts, uint64_t entry_packed, bool or_equal) const {
+    return entry_ts < ts ||
+           (entry_ts == ts &&
+            (or_equal ? entry_packed >= packed : entry_packed > packed));
+  }
+
+  std::string_view user;
+  Timestamp ts = kMinTimestamp;
+  uint64_t packed = ~uint64_t{0};  // sorts before every real entry
+};
+
+// The first run of `runs` (anything with runs() and user_key(r)) whose
+// user key >= user; runs.runs() if none.
+template <class Runs>
+size_t FirstRunAtOrAfter(const Runs& runs, std::string_view user) {
+  size_t lo = 0, hi = runs.runs();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (runs.user_key(mid) < user) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 class ColumnarIterator final : public InternalIterator {
  public:
   explicit ColumnarIterator(const ColumnarColumns& c) : c_(&c), idx_(c.count) {}
@@ -116,34 +156,14 @@ class ColumnarIterator final : public InternalIterator {
   // The first entry >= target (upper = false) or > target (upper = true);
   // count if none.
   uint32_t Bound(std::string_view target, bool upper) const {
-    std::string_view user = target;
-    Timestamp ts = kMinTimestamp;
-    uint64_t packed = ~uint64_t{0};  // sorts before every real entry
-    if (target.size() >= kInternalKeyTrailer) {
-      user = ExtractUserKey(target);
-      ts = ExtractTimestamp(target);
-      packed = ExtractPackedSeqKind(target);
-    }
-    const size_t runs = c_->runs();
-    size_t lo = 0, hi = runs;  // first run with key >= user
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (c_->user_key(mid) < user) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo == runs) return c_->count;
-    if (c_->user_key(lo) != user) return c_->run_starts[lo];
-    // Same user key: entries order by ts ascending, then packed descending.
+    const ColumnarTarget t(target);
+    const size_t lo = FirstRunAtOrAfter(*c_, t.user);
+    if (lo == c_->runs()) return c_->count;
+    if (c_->user_key(lo) != t.user) return c_->run_starts[lo];
     uint32_t a = c_->run_starts[lo], b = c_->run_starts[lo + 1];
     while (a < b) {
       uint32_t mid = a + (b - a) / 2;
-      bool before = c_->ts[mid] < ts ||
-                    (c_->ts[mid] == ts && (upper ? c_->packed[mid] >= packed
-                                                 : c_->packed[mid] > packed));
-      if (before) {
+      if (t.Before(c_->ts[mid], c_->packed[mid], upper)) {
         a = mid + 1;
       } else {
         b = mid;
