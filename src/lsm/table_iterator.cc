@@ -124,18 +124,13 @@ class TableIterator final : public InternalIterator {
 
   // True if the read cannot see anything in block i; counts the skip.
   bool Skip(size_t i) {
-    const IndexEntry& e = index_[i];
-    bool before = e.max_ts < options_.t0;
-    bool after = options_.t1 != kMaxTimestamp && e.min_ts >= options_.t1;
-    if (before || after) {
-      if (stats_ != nullptr) ReadStats::Bump(stats_->blocks_skipped_time);
-      return true;
+    const BlockSkip why = SkipReason(index_[i], options_);
+    if (why == BlockSkip::kNone) return false;
+    if (stats_ != nullptr) {
+      ReadStats::Bump(why == BlockSkip::kTime ? stats_->blocks_skipped_time
+                                              : stats_->blocks_skipped_expired);
     }
-    if (e.max_expire_at <= options_.now) {
-      if (stats_ != nullptr) ReadStats::Bump(stats_->blocks_skipped_expired);
-      return true;
-    }
-    return false;
+    return true;
   }
 
   bool Load(size_t i, BlockForm form) {

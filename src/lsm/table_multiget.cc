@@ -65,7 +65,8 @@ class Reader {
     slot.block_no = FirstBlockEndingAtOrAfter(t.seek_key);
     from_ = slot.block_no;
     slot.block.reset();
-    if (slot.block_no >= index_.size() || Skippable(slot.block_no)) {
+    if (slot.block_no >= index_.size() ||
+        SkipReason(index_[slot.block_no], options_) != BlockSkip::kNone) {
       return absl::OkStatus();
     }
     const Slot& prev = ring_[(i + kRing - 1) % kRing];
@@ -82,33 +83,23 @@ class Reader {
 
   // The first block at or after from_ whose last key >= target.
   size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
-    auto before = [&](size_t i) {
-      return CompareInternalKeys(index_[i].last_key, target) < 0;
+    auto ends_before = [&](const IndexEntry& e) {
+      return CompareInternalKeys(e.last_key, target) < 0;
     };
     size_t lo = from_, hi = index_.size();
     // Gallop from the previous target's block: the next one is near.
     for (size_t step = 1; lo < hi; step *= 2) {
       size_t probe = std::min(lo + step - 1, hi - 1);
-      if (!before(probe)) {
+      if (!ends_before(index_[probe])) {
         hi = probe;
         break;
       }
       lo = probe + 1;
     }
-    auto it = std::partition_point(
-        index_.begin() + static_cast<ptrdiff_t>(lo),
-        index_.begin() + static_cast<ptrdiff_t>(hi), [&](const IndexEntry& e) {
-          return CompareInternalKeys(e.last_key, target) < 0;
-        });
+    auto it = std::partition_point(index_.begin() + static_cast<ptrdiff_t>(lo),
+                                   index_.begin() + static_cast<ptrdiff_t>(hi),
+                                   ends_before);
     return static_cast<size_t>(it - index_.begin());
-  }
-
-  // Blocks a table iterator would step over; left to it.
-  bool Skippable(size_t i) const {
-    const IndexEntry& e = index_[i];
-    return e.max_ts < options_.t0 ||
-           (options_.t1 != kMaxTimestamp && e.min_ts >= options_.t1) ||
-           e.max_expire_at <= options_.now;
   }
 
   // Emits the target's entries from its block; the general path if they
@@ -116,28 +107,17 @@ class Reader {
   absl::Status InBlock(const Block& block, size_t block_no,
                        const TablePointTarget& t) {
     if (it_ == nullptr || !block.Rebind(it_.get())) it_ = block.NewIterator();
-    const std::string_view user_key = ExtractUserKey(t.seek_key);
-    const Timestamp ts = ExtractTimestamp(t.seek_key);
-    it_->Seek(t.seek_key);
     size_t emitted = 0;
-    ParsedInternalKey ik;
-    for (; it_->Valid(); it_->Next()) {
-      if (!ParseInternalKey(it_->key(), &ik)) {
-        return absl::DataLossError("malformed internal key in " +
-                                   table_.file_name());
-      }
-      if (ik.ts != ts || ik.user_key != user_key) {
-        return absl::OkStatus();
-      }
-      emit_(t.id, ik, it_->expire_at(), it_->value());
-      ++emitted;
+    bool ended = false;
+    absl::Status s = EmitFrom(it_.get(), t, 0, &emitted, &ended);
+    if (!s.ok() || ended || emitted == 0 || block_no + 1 >= index_.size()) {
+      return s;
     }
-    if (!it_->status().ok()) return it_->status();
     // Ran off the block still matching: if the next block starts with the
     // same record, let the table iterator continue there.
-    if (emitted == 0 || block_no + 1 >= index_.size()) return absl::OkStatus();
     std::string_view next = index_[block_no + 1].first_key;
-    if (ExtractUserKey(next) != user_key || ExtractTimestamp(next) != ts) {
+    if (ExtractUserKey(next) != ExtractUserKey(t.seek_key) ||
+        ExtractTimestamp(next) != ExtractTimestamp(t.seek_key)) {
       return absl::OkStatus();
     }
     return Slow(t, emitted);
@@ -146,20 +126,31 @@ class Reader {
   // The general path; skips the first `already` entries (emitted).
   absl::Status Slow(const TablePointTarget& t, size_t already = 0) {
     if (slow_ == nullptr) slow_ = table_.NewIterator(options_);
+    size_t seen = 0;
+    bool ended = false;
+    return EmitFrom(slow_.get(), t, already, &seen, &ended);
+  }
+
+  // Seeks `it` to the target and emits the entries of its (user key, ts)
+  // after the first `skip`; *seen counts them all, *ended says a later
+  // entry (not the iterator's end) stopped the walk.
+  absl::Status EmitFrom(InternalIterator* it, const TablePointTarget& t,
+                        size_t skip, size_t* seen, bool* ended) {
     const std::string_view user_key = ExtractUserKey(t.seek_key);
     const Timestamp ts = ExtractTimestamp(t.seek_key);
     ParsedInternalKey ik;
-    size_t seen = 0;
-    for (slow_->Seek(t.seek_key); slow_->Valid(); slow_->Next()) {
-      if (!ParseInternalKey(slow_->key(), &ik)) {
+    for (it->Seek(t.seek_key); it->Valid(); it->Next()) {
+      if (!ParseInternalKey(it->key(), &ik)) {
         return absl::DataLossError("malformed internal key in " +
                                    table_.file_name());
       }
-      if (ik.ts != ts || ik.user_key != user_key) break;
-      if (seen++ < already) continue;
-      emit_(t.id, ik, slow_->expire_at(), slow_->value());
+      if (ik.ts != ts || ik.user_key != user_key) {
+        *ended = true;
+        break;
+      }
+      if ((*seen)++ >= skip) emit_(t.id, ik, it->expire_at(), it->value());
     }
-    return slow_->status();
+    return it->status();
   }
 
   const Table& table_;

@@ -39,6 +39,16 @@ struct TableReadOptions {
   int64_t now = kMinTimestamp;
 };
 
+// Why a read with these options need not read a data block (its index
+// entry says it holds nothing the read can see), if it need not.
+enum class BlockSkip { kNone, kTime, kExpired };
+inline BlockSkip SkipReason(const IndexEntry& e, const TableReadOptions& o) {
+  if (e.max_ts < o.t0 || (o.t1 != kMaxTimestamp && e.min_ts >= o.t1)) {
+    return BlockSkip::kTime;
+  }
+  return e.max_expire_at <= o.now ? BlockSkip::kExpired : BlockSkip::kNone;
+}
+
 // The in-memory form a reader wants for a data block. Row blocks have one.
 enum class BlockForm {
   // Every column decoded into arrays: for scans, which read most entries.
