@@ -308,10 +308,6 @@ int64_t UnitScale(std::string_view unit) {
                         : 0;
 }
 
-}  // namespace
-
-namespace {
-
 // False when the collection's time field is not numeric or the window is
 // unbounded.
 bool WindowValuesFor(const CollectionInfo& c, Timestamp t0, Timestamp t1,
