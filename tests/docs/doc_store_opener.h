@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "env/manual_clock_env.h"
 #include "gtest/gtest.h"
 #include "strata/db.h"
 #include "strata/docs.h"
@@ -50,6 +51,37 @@ inline std::string ExplainText(DocumentStore* store, std::string_view coll,
   EXPECT_TRUE(e.ok()) << e.status();
   return e.ok() ? *e : "";
 }
+
+// A store over an in-memory env with a manual clock, reopened on demand.
+// Members are public: some suites check it from free functions.
+class ClockedDocStoreTest : public ::testing::Test {
+ public:
+  void SetUp() override {
+    mem_env_ = NewMemEnv();
+    clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
+    options_.env = clock_.get();
+    Reopen();
+  }
+
+  void Reopen() {
+    DocumentStoreOptions so;
+    so.env = clock_.get();
+    OpenDocStore(options_, so, &db_, &store_);
+  }
+
+  std::vector<std::string> Find(std::string_view coll, const FindRequest& r) {
+    return FindKeys(store_.get(), coll, r);
+  }
+  std::string Explain(std::string_view coll, const FindRequest& r) {
+    return ExplainText(store_.get(), coll, r);
+  }
+
+  std::unique_ptr<Env> mem_env_;
+  std::unique_ptr<ManualClockEnv> clock_;
+  Options options_;
+  std::unique_ptr<DB> db_;
+  std::unique_ptr<DocumentStore> store_;
+};
 
 }  // namespace strata
 

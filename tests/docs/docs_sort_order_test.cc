@@ -19,6 +19,7 @@
 #include "docs/filter_sort.h"
 #include "docs/index_key.h"
 #include "docs/json_path.h"
+#include "docs/sorted_ids.h"
 #include "env/manual_clock_env.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -114,27 +115,6 @@ TEST(EmptyArrayKeyTest, PathComponents) {
     EXPECT_EQ(Components(c.doc, c.path, c.multi), c.want)
         << c.doc << " " << c.path << (c.multi ? " multi" : "");
   }
-}
-
-// Sorts documents in memory with the find cursor's key rules; ids are
-// 1-based positions, ties keep input order.
-std::vector<int> SortedIds(std::string_view spec_json,
-                           const std::vector<std::string>& docs) {
-  auto spec = docs::SortSpec::ParseJsonText(spec_json);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  docs::SortKeyExtractor ex(*spec);
-  std::vector<std::pair<docs::SortKey, int>> rows;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    auto key = ex.Extract(docs[i]);
-    EXPECT_TRUE(key.ok()) << key.status();
-    rows.emplace_back(*key, static_cast<int>(i) + 1);
-  }
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return docs::CompareSortKeys(*spec, a.first, b.first) < 0;
-  });
-  std::vector<int> ids;
-  for (const auto& r : rows) ids.push_back(r.second);
-  return ids;
 }
 
 TEST(EmptyArraySortTest, FollowsMongoDb) {
@@ -235,28 +215,8 @@ TEST(EmptyArraySortTest, NonMultiComponentOrderIsSortOrder) {
 }
 
 // Public: the shared checks below are free functions.
-class EmptyArrayStoreTest : public ::testing::Test {
+class EmptyArrayStoreTest : public ClockedDocStoreTest {
  public:
-  void SetUp() override {
-    mem_env_ = NewMemEnv();
-    clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
-    options_.env = clock_.get();
-    Reopen();
-  }
-
-  void Reopen() {
-    DocumentStoreOptions so;
-    so.env = clock_.get();
-    OpenDocStore(options_, so, &db_, &store_);
-  }
-
-  std::vector<std::string> Find(std::string_view coll, const FindRequest& r) {
-    return FindKeys(store_.get(), coll, r);
-  }
-  std::string Explain(std::string_view coll, const FindRequest& r) {
-    return ExplainText(store_.get(), coll, r);
-  }
-
   // Every entry of an index: (key after the prefix, ts, value).
   std::vector<std::tuple<std::string, Timestamp, std::string>> Entries(
       std::string_view coll, std::string_view index) {
@@ -317,12 +277,6 @@ class EmptyArrayStoreTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->value : "";
   }
-
-  std::unique_ptr<Env> mem_env_;
-  std::unique_ptr<ManualClockEnv> clock_;
-  Options options_;
-  std::unique_ptr<DB> db_;
-  std::unique_ptr<DocumentStore> store_;
 };
 
 // Documents by id: the value at "a" (or "missing"), with "g" for a

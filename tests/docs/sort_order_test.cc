@@ -12,6 +12,7 @@
 #include "docs/doc_store_opener.h"
 #include "docs/filter_sort.h"
 #include "docs/index_key.h"
+#include "docs/sorted_ids.h"
 #include "env/manual_clock_env.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -24,26 +25,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// Sorts documents in memory with the find cursor's key rules.
-std::vector<int> SortedIds(std::string_view spec_json,
-                           const std::vector<std::string>& docs) {
-  auto spec = docs::SortSpec::ParseJsonText(spec_json);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  docs::SortKeyExtractor ex(*spec);
-  std::vector<std::pair<docs::SortKey, int>> rows;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    auto key = ex.Extract(docs[i]);
-    EXPECT_TRUE(key.ok()) << key.status();
-    rows.emplace_back(*key, static_cast<int>(i) + 1);
-  }
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return docs::CompareSortKeys(*spec, a.first, b.first) < 0;
-  });
-  std::vector<int> ids;
-  for (const auto& r : rows) ids.push_back(r.second);
-  return ids;
-}
 
 TEST(SortOrderTest, TypesArraysAndMissing) {
   // Ids are positions (1-based).
@@ -92,35 +73,7 @@ TEST(SortOrderTest, CompareSortValuesRecursesInItsOwnOrder) {
   }
 }
 
-class SortStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    mem_env_ = NewMemEnv();
-    clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
-    options_.env = clock_.get();
-    Reopen();
-  }
-
-  void Reopen() {
-    DocumentStoreOptions so;
-    so.env = clock_.get();
-    OpenDocStore(options_, so, &db_, &store_);
-  }
-
-  // (key, value of "v" as JSON or "missing") in find order.
-  std::vector<std::string> Find(std::string_view coll, const FindRequest& r) {
-    return FindKeys(store_.get(), coll, r);
-  }
-  std::string Explain(std::string_view coll, const FindRequest& r) {
-    return ExplainText(store_.get(), coll, r);
-  }
-
-  std::unique_ptr<Env> mem_env_;
-  std::unique_ptr<ManualClockEnv> clock_;
-  Options options_;
-  std::unique_ptr<DB> db_;
-  std::unique_ptr<DocumentStore> store_;
-};
+class SortStoreTest : public ClockedDocStoreTest {};
 
 // The value each document of MixedValues() holds at "v", by key.
 const std::vector<std::string>& MixedValues() {
