@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "docs/doc_store_opener.h"
 #include "gtest/gtest.h"
 #include "strata/db.h"
 #include "strata/docs.h"
@@ -190,14 +191,10 @@ class CompatDocsTest : public ::testing::Test {
     env_ = NewMemEnv();
     Options options;
     options.env = env_.get();
-    auto db = DB::Open(options, "/db");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
     DocumentStoreOptions doc_options;
     doc_options.env = env_.get();
-    auto store = DocumentStore::Open(db_.get(), doc_options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    OpenDocStore(options, doc_options, &db_, &store_);
+    if (HasFatalFailure()) return;
     CollectionSpec spec;
     spec.name = "c";
     ASSERT_TRUE(store_->CreateCollection(spec).ok());
