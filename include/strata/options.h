@@ -98,6 +98,10 @@ struct ReadOptions {
   // scans so they do not evict the working set.
   bool fill_cache = true;
   bool verify_checksums = true;
+  // Point reads (Get, MultiGet): the keys almost surely exist (an index
+  // named them), so bloom filters, which pay only for absent keys, are not
+  // probed. Answers are the same either way.
+  bool keys_likely_exist = false;
 };
 
 struct WriteOptions {

@@ -269,6 +269,7 @@ class PlanSource final : public DocSource {
     in_.stats->docs_fetched += wanted.size();
     ReadOptions ro;
     ro.snapshot = in_.snapshot.get();
+    ro.keys_likely_exist = true;  // the index names them
     return in_.db->MultiGet(
         ro, keys_, [&](size_t i, std::string_view v, int64_t /*expire_at*/) {
           Wanted& w = wanted[i];

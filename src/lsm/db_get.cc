@@ -38,7 +38,10 @@ SequenceNumber MaxCovering(const std::vector<RangeTombstone>& tombs,
 class DBImpl::PointReader {
  public:
   PointReader(DBImpl* db, const ReadOptions& options)
-      : db_(db), view_(db->GetView(options)), now_(db->env_->NowNanos()) {
+      : db_(db),
+        view_(db->GetView(options)),
+        now_(db->env_->NowNanos()),
+        probe_filters_(!options.keys_likely_exist) {
     tro_.verify_checksums = options.verify_checksums;
     tro_.fill_cache = options.fill_cache;
     tro_.now = now_;  // an all-expired block holds nothing that decides
@@ -208,7 +211,7 @@ class DBImpl::PointReader {
         st.tomb = std::max(st.tomb, MaxCovering(work.table->range_tombstones(),
                                                 k.key, k.ts, view_.seq));
       }
-      if (may_hold && work.table->KeyMayMatch(k.key)) {
+      if (may_hold && (!probe_filters_ || work.table->KeyMayMatch(k.key))) {
         // The view into targets_ is taken when the file is read (the
         // buffer may still grow); the offset stands in until then.
         work.targets.push_back(TablePointTarget{{}, static_cast<uint32_t>(p)});
@@ -244,6 +247,7 @@ class DBImpl::PointReader {
   DBImpl* const db_;
   const View view_;
   const int64_t now_;
+  const bool probe_filters_;
   TableReadOptions tro_;
   std::vector<std::unique_ptr<InternalIterator>> mem_its_;
   std::vector<uint32_t> order_;  // key order -> index into keys

@@ -551,6 +551,8 @@ class ModelRun {
     const Snap* snap = PickSnapshot();
     SequenceNumber seq;
     ReadOptions ro = ReadAt(snap, &seq);
+    // Skipping bloom filters must not change any answer.
+    ro.keys_likely_exist = w_.OneIn(2);
     const int64_t now = clock_->NowNanos();
     const int n = 1 + static_cast<int>(w_.Uniform(12));
     std::vector<std::pair<std::string, Timestamp>> targets;
@@ -561,8 +563,9 @@ class ModelRun {
       keys.push_back(PointKey{key, ts});
       desc += absl::StrFormat(" ('%s', %d)", Printable(key), ts);
     }
-    Note(absl::StrFormat("multiget%s at %s", desc,
-                         AtDescription(snap, seq, now)));
+    Note(absl::StrFormat("multiget%s at %s%s", desc,
+                         AtDescription(snap, seq, now),
+                         ro.keys_likely_exist ? " (no filters)" : ""));
     checks_++;
     std::vector<std::optional<Record>> got(keys.size());
     std::string order_problem;
