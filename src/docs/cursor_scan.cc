@@ -40,6 +40,11 @@ class SpanWalker {
         cur_ = &(*spans_)[i];
         ++next_span_;
         positioned_ = true;
+        // The iterator itself ends at the spans' outer bounds
+        // ([front().start, back().limit), see PlanSource), so the span
+        // that reaches one needs no key comparison per record on that side.
+        check_bound_ =
+            reverse_ ? i != 0 : i + 1 != spans_->size() || cur_->limit.empty();
         if (reverse_) {
           it_->SeekForPrev(cur_->limit, kMinTimestamp);
           while (it_->Valid() && it_->key() >= cur_->limit) it_->Prev();
@@ -56,10 +61,12 @@ class SpanWalker {
         positioned_ = false;
         continue;
       }
-      std::string_view k = it_->key();
-      if (reverse_ ? k < cur_->start : k >= cur_->limit) {
-        positioned_ = false;
-        continue;
+      if (check_bound_) {
+        std::string_view k = it_->key();
+        if (reverse_ ? k < cur_->start : k >= cur_->limit) {
+          positioned_ = false;
+          continue;
+        }
       }
       return true;
     }
@@ -72,6 +79,7 @@ class SpanWalker {
   const KeySpan* cur_ = nullptr;
   size_t next_span_ = 0;
   bool positioned_ = false;
+  bool check_bound_ = true;  // whether the iterator may leave cur_ on its own
 };
 
 // Index batches: the first holds kFirstBatch entries, each next one twice
@@ -117,7 +125,10 @@ class PlanSource final : public DocSource {
         found = FromRecord();
       }
       if (!found) continue;
-      if (in_.exclude != nullptr && in_.exclude->contains(key_)) continue;
+      if (in_.exclude != nullptr &&
+          in_.exclude->contains(absl::string_view(key_.data(), key_.size()))) {
+        continue;
+      }
       ++in_.stats->docs_examined;
       if (matcher_ != nullptr) {
         // Stored documents were validated when written: the byte-level
@@ -143,8 +154,11 @@ class PlanSource final : public DocSource {
 
  private:
   // One index entry of the current batch and where its document landed.
+  // Its document key (doc_prefix + pk) sits in entry_keys_: one buffer
+  // reused batch after batch, not a string (and an allocation) per entry.
   struct Wanted {
-    std::string key;  // document key: doc_prefix + pk
+    size_t key_offset = 0;  // of the document key in entry_keys_
+    size_t key_size = 0;
     Timestamp ts = 0;
     bool found = false;
     size_t offset = 0;  // of the document in docs_
@@ -162,6 +176,7 @@ class PlanSource final : public DocSource {
         return false;
       }
       ++in_.stats->keys_examined;
+      entry_keys_.clear();
       if (!AddEntry(&covered_)) {
         if (!status_.ok()) return false;
         continue;
@@ -177,14 +192,14 @@ class PlanSource final : public DocSource {
         if (!covered_.found) continue;
         v = docs_;
       }
-      key_.swap(covered_.key);
+      key_ = EntryKey(covered_);
       doc_ = v;
       return true;
     }
   }
 
   bool FromRecord() {
-    key_.assign(it_->key());
+    key_ = it_->key();  // valid until it_ moves, at the next Next()
     doc_ = it_->value();
     return true;
   }
@@ -199,7 +214,7 @@ class PlanSource final : public DocSource {
       }
       Wanted& w = batch_[pos_++];
       if (!w.found) continue;
-      key_.assign(w.key);
+      key_ = EntryKey(w);
       doc_ = std::string_view(docs_).substr(w.offset, w.size);
       return true;
     }
@@ -207,7 +222,8 @@ class PlanSource final : public DocSource {
 
   // Reads the next run of index entries and fetches their documents.
   bool FillBatch() {
-    batch_.resize(batch_cap_);  // keeps the strings' buffers
+    batch_.resize(batch_cap_);
+    entry_keys_.clear();
     size_t n = 0;
     while (n < batch_cap_) {
       if (!walker_->Step()) {
@@ -251,10 +267,16 @@ class PlanSource final : public DocSource {
       return false;
     }
     if (in_.plan.dedup && !seen_.emplace(pk).second) return false;
-    w->key.assign(in_.info->doc_prefix).append(pk);
+    w->key_offset = entry_keys_.size();
+    entry_keys_.append(in_.info->doc_prefix).append(pk);
+    w->key_size = entry_keys_.size() - w->key_offset;
     w->ts = it_->timestamp();
     w->found = false;
     return true;
+  }
+
+  std::string_view EntryKey(const Wanted& w) const {
+    return std::string_view(entry_keys_).substr(w.key_offset, w.key_size);
   }
 
   // Reads the documents of `wanted` into docs_ (appended; w.offset and
@@ -264,7 +286,7 @@ class PlanSource final : public DocSource {
     keys_.resize(wanted.size());
     for (size_t i = 0; i < wanted.size(); ++i) {
       wanted[i].found = false;
-      keys_[i] = PointKey{wanted[i].key, wanted[i].ts};
+      keys_[i] = PointKey{EntryKey(wanted[i]), wanted[i].ts};
     }
     in_.stats->docs_fetched += wanted.size();
     ReadOptions ro;
@@ -285,7 +307,8 @@ class PlanSource final : public DocSource {
   std::unique_ptr<Iterator> it_;
   std::unique_ptr<SpanWalker> walker_;
   absl::flat_hash_set<std::string> seen_;
-  std::string key_;
+  // The current document's key and body; valid until the next Next().
+  std::string_view key_;
   std::string_view doc_;
   absl::Status status_;
   // Index plans.
@@ -293,6 +316,7 @@ class PlanSource final : public DocSource {
   bool covering_ = false;  // documents come from the entries' values
   Wanted covered_;         // the current entry of a covering index
   std::vector<Wanted> batch_;
+  std::string entry_keys_;      // the batch's document keys, back to back
   std::vector<PointKey> keys_;  // the batch's, for MultiGet
   std::string docs_;            // the batch's documents, back to back
   size_t pos_ = 0;

@@ -129,13 +129,13 @@ bool SplitIndexEntry(std::string_view rest, size_t n, std::string_view* values,
                      std::string_view* pk) {
   size_t off = 0;
   for (size_t i = 0; i < n; ++i) {
-    size_t len = IndexComponentLength(rest.substr(off));
+    size_t len = IndexComponentSize(rest.substr(off));
     if (len == 0) return false;
     off += len;
   }
   *values = rest.substr(0, off);
   *pk = rest.substr(off);
-  return IndexComponentLength(*pk) == pk->size() && !pk->empty();
+  return !pk->empty() && IndexComponentSize(*pk) == pk->size();
 }
 
 std::string IndexValuesToJson(std::string_view values) {

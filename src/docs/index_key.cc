@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
 #include "util/coding.h"
@@ -275,14 +276,19 @@ size_t IndexComponentSize(std::string_view s) {
       return 1;
     case IndexKeyTag::kNumber:
       return s.size() >= kIndexNumberSize ? kIndexNumberSize : 0;
-    case IndexKeyTag::kString:
-      for (size_t i = 1; i + 1 < s.size(); ++i) {
-        if (s[i] != '\0') continue;
-        if (s[i + 1] == '\x01') return i + 2;
-        if (s[i + 1] != '\xff') return 0;
-        ++i;
+    case IndexKeyTag::kString: {
+      // memchr to each 0x00 (escape or terminator): index scans split
+      // every entry's key, so this runs once per string component read.
+      const char* const end = s.data() + s.size();
+      const char* p = s.data() + 1;
+      while (true) {
+        const char* z = static_cast<const char*>(std::memchr(p, 0, end - p));
+        if (z == nullptr || end - z < 2) return 0;
+        if (z[1] == '\x01') return static_cast<size_t>(z + 2 - s.data());
+        if (z[1] != '\xff') return 0;
+        p = z + 2;
       }
-      return 0;
+    }
   }
   return 0;
 }
