@@ -1,9 +1,17 @@
 // A binary heap of children ordered by current key: a min-heap while moving
 // forward, a max-heap while moving backward. Switching direction re-seeks
 // every child around the current key, as in LevelDB.
+//
+// Each heap slot caches its child's key (valid until that child moves, and
+// only the merge moves it), so comparisons and key() make no virtual call.
+// Scans mostly take several entries in a row from one child (time-window
+// files hold disjoint stretches of a key's entries), so a step first checks
+// the moved child against the next-best child alone and skips the sift
+// when it is still ahead.
 #include "lsm/merging_iterator.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "lsm/dbformat.h"
@@ -11,13 +19,24 @@
 namespace strata {
 namespace {
 
+// CompareInternalKeys with one memcmp where it can: keys whose user keys
+// have one length order bytewise over their whole length.
+inline int CompareKeys(std::string_view a, std::string_view b) {
+  if (a.size() == b.size() && a.size() >= kInternalKeyTrailer) {
+    return std::memcmp(a.data(), b.data(), a.size());
+  }
+  return CompareInternalKeys(a, b);
+}
+
 class MergingIterator final : public InternalIterator {
  public:
   explicit MergingIterator(
       std::vector<std::unique_ptr<InternalIterator>> children)
-      : children_(std::move(children)) {}
+      : children_(std::move(children)) {
+    heap_.reserve(children_.size());
+  }
 
-  bool Valid() const override { return current_ != nullptr; }
+  bool Valid() const override { return !heap_.empty(); }
 
   void SeekToFirst() override {
     for (auto& c : children_) c->SeekToFirst();
@@ -31,10 +50,10 @@ class MergingIterator final : public InternalIterator {
     // Moving forward past the current key (sorted point lookups), a child
     // already at or after target is where a seek would put it: everything
     // before its position is <= key() < target. Exhausted children stay so.
-    const bool ahead = direction_ == kForward && current_ != nullptr &&
-                       CompareInternalKeys(target, current_->key()) > 0;
+    const bool ahead = direction_ == kForward && !heap_.empty() &&
+                       CompareKeys(target, heap_[0].key) > 0;
     for (auto& c : children_) {
-      if (ahead && (c->Valid() ? CompareInternalKeys(c->key(), target) >= 0
+      if (ahead && (c->Valid() ? CompareKeys(c->key(), target) >= 0
                                : c->status().ok())) {
         continue;
       }
@@ -50,52 +69,57 @@ class MergingIterator final : public InternalIterator {
   void Next() override {
     if (direction_ != kForward) {
       // Put every other child at the first entry after key().
-      std::string key(current_->key());
+      InternalIterator* const cur = heap_[0].it;
+      std::string key(heap_[0].key);
       for (auto& c : children_) {
-        if (c.get() == current_) continue;
+        if (c.get() == cur) continue;
         c->Seek(key);
-        if (c->Valid() && CompareInternalKeys(c->key(), key) == 0) c->Next();
+        if (c->Valid() && CompareKeys(c->key(), key) == 0) c->Next();
       }
-      current_->Next();
+      cur->Next();
       Rebuild(kForward);
       return;
     }
-    current_->Next();
+    heap_[0].it->Next();
     FixTop();
   }
 
   void Prev() override {
     if (direction_ != kReverse) {
-      std::string key(current_->key());
+      InternalIterator* const cur = heap_[0].it;
+      std::string key(heap_[0].key);
       for (auto& c : children_) {
-        if (c.get() == current_) continue;
+        if (c.get() == cur) continue;
         c->SeekForPrev(key);
-        if (c->Valid() && CompareInternalKeys(c->key(), key) == 0) c->Prev();
+        if (c->Valid() && CompareKeys(c->key(), key) == 0) c->Prev();
       }
-      current_->Prev();
+      cur->Prev();
       Rebuild(kReverse);
       return;
     }
-    current_->Prev();
+    heap_[0].it->Prev();
     FixTop();
   }
 
-  std::string_view key() const override { return current_->key(); }
-  std::string_view value() const override { return current_->value(); }
-  int64_t expire_at() const override { return current_->expire_at(); }
+  std::string_view key() const override { return heap_[0].key; }
+  std::string_view value() const override { return heap_[0].it->value(); }
+  int64_t expire_at() const override { return heap_[0].it->expire_at(); }
 
   // Moving forward, the current child's run up to the next key any other
   // child holds: the heap's second smallest is one of the top's two
   // children, so clamping before both keeps the merged order. Moving
   // within that run leaves the top below every other child.
   bool CurrentRun(EntryRun* run) override {
-    if (direction_ != kForward || !current_->CurrentRun(run)) return false;
+    if (direction_ != kForward || !heap_[0].it->CurrentRun(run)) return false;
     for (size_t i = 1; i <= 2 && i < heap_.size(); i++) {
-      if (!ClampRunBefore(run, heap_[i]->key())) return false;
+      if (!ClampRunBefore(run, heap_[i].key)) return false;
     }
     return true;
   }
-  void MoveInRun(size_t i) override { current_->MoveInRun(i); }
+  void MoveInRun(size_t i) override {
+    heap_[0].it->MoveInRun(i);
+    heap_[0].key = heap_[0].it->key();
+  }
 
   absl::Status status() const override {
     for (const auto& c : children_) {
@@ -108,9 +132,14 @@ class MergingIterator final : public InternalIterator {
  private:
   enum Direction { kForward, kReverse };
 
+  struct Slot {
+    InternalIterator* it;
+    std::string_view key;  // it->key(), cached
+  };
+
   // True if a should be above b in the heap.
-  bool Before(InternalIterator* a, InternalIterator* b) const {
-    int c = CompareInternalKeys(a->key(), b->key());
+  bool Before(const Slot& a, const Slot& b) const {
+    const int c = CompareKeys(a.key, b.key);
     return direction_ == kForward ? c < 0 : c > 0;
   }
 
@@ -120,7 +149,6 @@ class MergingIterator final : public InternalIterator {
     for (auto& c : children_) {
       if (!c->Valid() && !c->status().ok()) {
         heap_.clear();
-        current_ = nullptr;
         return true;
       }
     }
@@ -132,34 +160,39 @@ class MergingIterator final : public InternalIterator {
     heap_.clear();
     if (Failed()) return;
     for (auto& c : children_) {
-      if (c->Valid()) heap_.push_back(c.get());
+      if (c->Valid()) heap_.push_back(Slot{c.get(), c->key()});
     }
-    auto cmp = [this](InternalIterator* a, InternalIterator* b) {
-      return Before(b, a);
-    };
+    auto cmp = [this](const Slot& a, const Slot& b) { return Before(b, a); };
     std::make_heap(heap_.begin(), heap_.end(), cmp);
-    current_ = heap_.empty() ? nullptr : heap_.front();
+    FindRunnerUp();
+  }
+
+  // The slot (1 or 2) holding the heap's second entry: the one the top
+  // must stay ahead of.
+  void FindRunnerUp() {
+    runner_up_ = heap_.size() > 2 && Before(heap_[2], heap_[1]) ? 2 : 1;
   }
 
   // The top child moved; restore the heap property by sifting it down (or
   // removing it when exhausted).
   void FixTop() {
-    if (!heap_.front()->Valid()) {
-      if (!heap_.front()->status().ok()) {
+    Slot& top = heap_[0];
+    if (top.it->Valid()) {
+      top.key = top.it->key();
+      // Still ahead of every other child: the heap stands as it is.
+      if (heap_.size() == 1 || Before(top, heap_[runner_up_])) return;
+    } else {
+      if (!top.it->status().ok()) {
         heap_.clear();
-        current_ = nullptr;
         return;
       }
-      heap_.front() = heap_.back();
+      top = heap_.back();
       heap_.pop_back();
-      if (heap_.empty()) {
-        current_ = nullptr;
-        return;
-      }
+      if (heap_.empty()) return;
     }
-    size_t n = heap_.size();
+    const size_t n = heap_.size();
     size_t i = 0;
-    InternalIterator* item = heap_[0];
+    const Slot item = heap_[0];
     while (true) {
       size_t l = 2 * i + 1;
       if (l >= n) break;
@@ -170,12 +203,12 @@ class MergingIterator final : public InternalIterator {
       i = best;
     }
     heap_[i] = item;
-    current_ = heap_.front();
+    FindRunnerUp();
   }
 
   std::vector<std::unique_ptr<InternalIterator>> children_;
-  std::vector<InternalIterator*> heap_;
-  InternalIterator* current_ = nullptr;
+  std::vector<Slot> heap_;  // heap_[0] is the current child
+  size_t runner_up_ = 1;
   Direction direction_ = kForward;
 };
 
