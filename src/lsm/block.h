@@ -48,9 +48,9 @@ class Block {
   // another encoding; then use NewIterator().
   virtual bool Rebind(InternalIterator* it) const { return false; }
   // Hints for batched point reads (table_multiget.cc), no-ops by default:
-  // start loading into the CPU cache what a Seek reads first (the block's
-  // search structure), and then what Seek(target) reads after it.
-  virtual void PrefetchIndex() const {}
+  // start loading into the CPU cache what Seek(target) reads first (the
+  // block's search structure), and then what it reads after that.
+  virtual void PrefetchIndex(std::string_view target) const {}
   virtual void PrefetchSeek(std::string_view target) const {}
   // True for the compact form of a columnar block (the cache keys it apart
   // from the decoded form).
@@ -58,6 +58,9 @@ class Block {
 };
 
 std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);
+// For tests and inspection: a decoded row block that seeks by its point
+// index (row_block.cc: blocks of large entries) rather than a search.
+bool RowBlockHasPointIndex(const Block& block);
 std::unique_ptr<BlockBuilder> NewColumnarBlockBuilder();
 
 // Decodes a payload (already decompressed and checksum-verified).

@@ -16,9 +16,13 @@
 //   with a smaller block, which kept the bench's documents in the cache).
 //   Binary search runs over the restarts; in memory only, a decoded block with
 //   many restarts also keeps 8-byte fingerprints of its restart keys so the
-//   search reads one compact array. Decoding validates every offset once, up
-//   front, and the iterator re-checks bounds as it parses, so corrupt input
-//   never reads out of range.
+//   search reads one compact array. Instead of fingerprints, a block of
+//   large entries (documents) gets a point index, also in memory only: each
+//   distinct user key hashed to the run holding its first entry, so a seek
+//   to a key the block holds (point reads: Get, MultiGet, index fetches) is
+//   one probe of one cache line instead of a search. Decoding validates
+//   every offset once, up front, and the iterator re-checks bounds as it
+//   parses, so corrupt input never reads out of range.
 #include <algorithm>
 #include <cstring>
 #include <typeinfo>
@@ -28,6 +32,7 @@
 #include "lsm/dbformat.h"
 #include "util/coding.h"
 #include "util/errors.h"
+#include "util/hash.h"
 
 namespace strata {
 namespace {
@@ -170,6 +175,14 @@ inline uint64_t Window(std::string_view k, size_t from) {
 // Blocks with at least this many restarts get restart fingerprints.
 constexpr uint32_t kMinFingerprintRestarts = 8;
 
+// Point index buckets: the hash's top 8 bits (a tag) above the offset of
+// a run (24 bits); blocks whose entries end past 2^24 - 1 get no index.
+constexpr uint32_t kEmptyBucket = 0xFFFFFFFF;
+constexpr uint32_t kMaxIndexedOffset = 0xFFFFFF;
+// Fingerprint bytes per restart (the fingerprint and a restart offset).
+constexpr size_t kFingerprintBytesPerRestart = 12;
+inline uint32_t BucketTag(uint64_t h) { return static_cast<uint32_t>(h >> 56); }
+
 class RowBlock final : public Block {
  public:
   RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts,
@@ -178,12 +191,16 @@ class RowBlock final : public Block {
         entries_end_(entries_end),
         num_restarts_(num_restarts),
         one_per_restart_(count == num_restarts) {
-    BuildFingerprints();
+    // A block with a point index seldom sees other seeks (a scan starts at
+    // most once per block): it does without fingerprints and their memory.
+    BuildPointIndex();
+    if (!has_point_index()) BuildFingerprints();
   }
 
   size_t MemoryUsage() const override {
     return sizeof(*this) + data_.capacity() +
-           fingerprints_.capacity() * sizeof(uint64_t);
+           fingerprints_.capacity() * sizeof(uint64_t) +
+           buckets_.capacity() * sizeof(uint32_t);
   }
   std::unique_ptr<InternalIterator> NewIterator() const override;
   bool Rebind(InternalIterator* it) const override;
@@ -251,9 +268,14 @@ class RowBlock final : public Block {
     return true;
   }
 
-  // Batched point reads: load what a seek will read into the CPU cache,
-  // the fingerprints first, then (once they arrived) the target's run.
-  void PrefetchIndex() const override {
+  // Batched point reads: load what a seek will read into the CPU cache:
+  // the target's point-index bucket (else the fingerprints), then, once it
+  // arrived, the run it names (else the run the fingerprints name).
+  void PrefetchIndex(std::string_view target) const override {
+    if (has_point_index() && target.size() >= kInternalKeyTrailer) {
+      __builtin_prefetch(&buckets_[Bucket(PointHash(target))]);
+      return;
+    }
     const char* p =
         has_fingerprints() ? fingerprint_bytes() : base() + entries_end_;
     const size_t n =
@@ -263,31 +285,55 @@ class RowBlock final : public Block {
     }
   }
   void PrefetchSeek(std::string_view target) const override {
-    if (!has_fingerprints() || target.size() < kInternalKeyTrailer) return;
-    std::string_view tuk = ExtractUserKey(target);
-    if (!tuk.starts_with(prefix())) return;
-    // The last restart whose fingerprint is below the target's: the
-    // target lies in its run or in the runs after it that share the
-    // target's fingerprint. Equal fingerprints are not resolved (that
-    // would read an entry, the very miss this hides).
-    const uint64_t* fp = fingerprints();
-    const uint64_t t = Window(tuk, prefix_len_);
-    uint32_t lo = 0, hi = num_restarts_ - 1;
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo + 1) / 2;
-      if (fp[mid] < t) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
+    if (target.size() < kInternalKeyTrailer) return;
+    uint32_t from;
+    if (has_point_index()) {
+      // The first candidate run.
+      const uint64_t h = PointHash(target);
+      const uint32_t b = buckets_[Bucket(h)];
+      if (b == kEmptyBucket || BucketTag(b) != BucketTag(h)) return;
+      from = b & kMaxIndexedOffset;
+    } else {
+      std::string_view tuk = ExtractUserKey(target);
+      if (!has_fingerprints() || !tuk.starts_with(prefix())) return;
+      // The last restart whose fingerprint is below the target's: the
+      // target lies in its run or in the runs after it that share the
+      // target's fingerprint. Equal fingerprints are not resolved (that
+      // would read an entry, the very miss this hides).
+      const uint64_t* fp = fingerprints();
+      const uint64_t t = Window(tuk, prefix_len_);
+      uint32_t lo = 0, hi = num_restarts_ - 1;
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (fp[mid] < t) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
       }
+      from = restart(lo);
     }
-    const uint32_t from = restart(lo);
     const uint32_t to = std::min<uint32_t>(
         entries_end_, from + 2 * static_cast<uint32_t>(kRestartBytes));
     for (uint32_t off = from & ~63u; off < to; off += 64) {
       __builtin_prefetch(base() + off);
     }
   }
+
+  // The point index: bucket i (linear probing from Bucket(hash of the user
+  // key)) holds BucketTag(hash) << 24 | the offset of the run holding the
+  // first entry of that user key, or kEmptyBucket. Every distinct user key
+  // is in it, so an empty bucket on the probe path means the block has no
+  // entry of the key.
+  bool has_point_index() const { return !buckets_.empty(); }
+  static uint64_t PointHash(std::string_view internal_key) {
+    return StableHash64(ExtractUserKey(internal_key));
+  }
+  uint32_t Bucket(uint64_t h) const {
+    return static_cast<uint32_t>(h) & bucket_mask_;
+  }
+  uint32_t bucket(uint32_t i) const { return buckets_[i & bucket_mask_]; }
+  uint32_t bucket_mask() const { return bucket_mask_; }
 
  private:
   // The restart keys of a decoded (validated) block, full at restarts.
@@ -321,6 +367,60 @@ class RowBlock final : public Block {
     offsets_ = offsets;
   }
 
+  void BuildPointIndex() {
+    if (num_restarts_ == 0 || entries_end_ > kMaxIndexedOffset) return;
+    // The first entry of each distinct user key, with the run holding it.
+    std::vector<std::pair<uint64_t, uint32_t>> firsts;
+    std::string key;
+    uint32_t off = 0, run = 0, next_restart = 0;
+    while (off < entries_end_) {
+      Entry e;
+      // Validated when decoded; a failure here just leaves no index.
+      if (!ParseEntry(base(), off, entries_end_, &e) || e.shared > key.size()) {
+        return;
+      }
+      if (next_restart < num_restarts_ && restart(next_restart) == off) {
+        run = off;
+        ++next_restart;
+      }
+      const size_t prev_user_len = key.size() >= kInternalKeyTrailer
+                                       ? key.size() - kInternalKeyTrailer
+                                       : 0;
+      // Same length and no user-key byte changed (or, at a restart, the
+      // same bytes written out again).
+      const bool same_user_key =
+          !firsts.empty() && e.shared + e.unshared == key.size() &&
+          (e.shared >= prev_user_len ||
+           (e.shared == 0 &&
+            std::memcmp(e.key_delta, key.data(), prev_user_len) == 0));
+      key.resize(e.shared);
+      key.append(e.key_delta, e.unshared);
+      if (key.size() < kInternalKeyTrailer) return;
+      if (!same_user_key) firsts.emplace_back(PointHash(key), run);
+      off = e.next;
+    }
+    // Load factor at most 0.8: probes mostly stay on the first line.
+    uint32_t n = 8;
+    while (n < firsts.size() + firsts.size() / 4) n *= 2;
+    // Only where it costs no more than fingerprints would (or 1/32 of the
+    // block): blocks of large entries, such as documents. Blocks of many
+    // small entries per restart keep fingerprints.
+    const size_t fingerprints =
+        num_restarts_ >= kMinFingerprintRestarts
+            ? kFingerprintBytesPerRestart * num_restarts_
+            : 0;
+    if (n * sizeof(uint32_t) > std::max(fingerprints, data_.size() / 32)) {
+      return;
+    }
+    buckets_.assign(n, kEmptyBucket);
+    bucket_mask_ = n - 1;
+    for (const auto& [h, run_offset] : firsts) {
+      uint32_t i = Bucket(h);
+      while (buckets_[i] != kEmptyBucket) i = (i + 1) & bucket_mask_;
+      buckets_[i] = BucketTag(h) << 24 | run_offset;
+    }
+  }
+
   std::string data_;
   uint32_t entries_end_;
   uint32_t num_restarts_;
@@ -331,6 +431,8 @@ class RowBlock final : public Block {
   // the restart offsets (u32).
   std::vector<uint64_t> fingerprints_;
   const char* offsets_ = nullptr;  // into fingerprints_ when built
+  std::vector<uint32_t> buckets_;  // the point index; empty if none
+  uint32_t bucket_mask_ = 0;
 };
 
 class RowBlockIterator final : public InternalIterator {
@@ -375,6 +477,10 @@ class RowBlockIterator final : public InternalIterator {
 
   void Seek(std::string_view target) override {
     if (b_->num_restarts() == 0) return Invalidate();
+    if (b_->has_point_index() && target.size() >= kInternalKeyTrailer &&
+        SeekByPointIndex(target)) {
+      return;
+    }
     // Last restart whose key is < target; entries before it are too small.
     uint32_t left = 0, right = b_->num_restarts() - 1;
     std::string_view tuk = ExtractUserKey(target);
@@ -450,6 +556,19 @@ class RowBlockIterator final : public InternalIterator {
 
   void Prev() override {
     uint32_t original = current_;
+    if (restart_index_ == kUnknownRestart) {
+      // After a point-index seek: the last restart at or before current_.
+      uint32_t lo = 0, hi = b_->num_restarts() - 1;
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (b_->restart(mid) <= current_) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      restart_index_ = lo;
+    }
     while (b_->restart(restart_index_) >= original) {
       if (restart_index_ == 0) return Invalidate();
       restart_index_--;
@@ -461,6 +580,41 @@ class RowBlockIterator final : public InternalIterator {
   }
 
  private:
+  // restart_index_ after a point-index seek, which knows the run's offset
+  // but not its number (Prev() works it out when it needs it).
+  static constexpr uint32_t kUnknownRestart = UINT32_MAX;
+
+  // Seek through the point index: true if done (positioned, or past the
+  // block, or corrupt), false if the block holds no entry of the target's
+  // user key (then the caller searches: the answer is another key's).
+  bool SeekByPointIndex(std::string_view target) {
+    const std::string_view tuk = ExtractUserKey(target);
+    const uint64_t h = RowBlock::PointHash(target);
+    for (uint32_t i = b_->Bucket(h), probes = 0; probes <= b_->bucket_mask();
+         ++i, ++probes) {
+      const uint32_t b = b_->bucket(i);
+      if (b == kEmptyBucket) return false;
+      if (BucketTag(b) != BucketTag(h)) continue;
+      // The run holding the first entry of this bucket's key: walk to the
+      // first entry whose user key is >= tuk.
+      key_.clear();
+      next_ = b & kMaxIndexedOffset;
+      restart_index_ = kUnknownRestart;
+      int c = -1;
+      while (ParseNextKey()) {
+        c = ExtractUserKey(key_).compare(tuk);
+        if (c >= 0) break;
+      }
+      if (!status_.ok() || !Valid()) return true;  // nothing >= target
+      if (c > 0) continue;  // another key with the same tag
+      while (CompareInternalKeys(key_, target) < 0) {
+        if (!ParseNextKey()) return true;
+      }
+      return true;
+    }
+    return false;
+  }
+
   void Invalidate() {
     current_ = end_;
     restart_index_ = b_->num_restarts();
@@ -504,9 +658,11 @@ class RowBlockIterator final : public InternalIterator {
     // Scans read on: start loading the entries a few lines ahead (large
     // values put every entry on lines of its own).
     __builtin_prefetch(b_->base() + std::min(next_ + 256, end_));
-    while (restart_index_ + 1 < b_->num_restarts() &&
-           b_->restart(restart_index_ + 1) <= current_) {
-      restart_index_++;
+    if (restart_index_ != kUnknownRestart) {
+      while (restart_index_ + 1 < b_->num_restarts() &&
+             b_->restart(restart_index_ + 1) <= current_) {
+        restart_index_++;
+      }
     }
     return true;
   }
@@ -533,6 +689,11 @@ bool RowBlock::Rebind(InternalIterator* it) const {
 }
 
 }  // namespace
+
+bool RowBlockHasPointIndex(const Block& block) {
+  const auto* row = dynamic_cast<const RowBlock*>(&block);
+  return row != nullptr && row->has_point_index();
+}
 
 std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval) {
   return std::make_unique<RowBlockBuilder>(restart_interval);

@@ -77,7 +77,7 @@ class Reader {
     auto block = table_.ReadDataBlock(slot.block_no, options_.fill_cache);
     if (!block.ok()) return block.status();
     slot.block = std::move(*block);
-    slot.block->PrefetchIndex();
+    slot.block->PrefetchIndex(t.seek_key);
     return absl::OkStatus();
   }
 

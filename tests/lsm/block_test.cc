@@ -30,6 +30,9 @@ struct RoundTripCase {
   size_t entries;
   int restart_interval;
   size_t max_value;
+  // Blocks of large entries seek by a point index (row_block.cc), the
+  // others by a search: the case says which it exercises.
+  bool point_index = false;
 };
 
 class RowBlockRoundTrip : public ::testing::TestWithParam<RoundTripCase> {};
@@ -42,6 +45,7 @@ TEST_P(RowBlockRoundTrip, MatchesReferenceUnderEveryOperation) {
   auto block = DecodeRowBlock(payload, ref.size(), "blk");
   ASSERT_TRUE(block.ok()) << block.status();
   EXPECT_GE((*block)->MemoryUsage(), payload.size());
+  EXPECT_EQ(RowBlockHasPointIndex(**block), c.point_index);
   auto it = (*block)->NewIterator();
   CheckIterator(ref, it.get(), /*seed=*/c.entries, /*stride=*/1,
                 /*random_seeks=*/500);
@@ -52,12 +56,19 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(RoundTripCase{0, 16, 8}, RoundTripCase{1, 16, 8},
                       RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
                       RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
-                      RoundTripCase{500, 1, 8}, RoundTripCase{500, 2, 0},
-                      RoundTripCase{2000, 16, 300}));
+                      // Restarts at (nearly) every entry: the point index
+                      // is the cheaper structure.
+                      RoundTripCase{500, 1, 8, true},
+                      RoundTripCase{500, 2, 0, true},
+                      // Versions of a key spread over runs and restarts.
+                      RoundTripCase{2000, 16, 300, true},
+                      RoundTripCase{300, 1, 600, true},
+                      RoundTripCase{300, 4, 900, true}));
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
-// values restart at every entry, so seeks use the restart fingerprints and
-// the one-entry-per-restart shortcut. Targets inside, between, before and
+// values restart at every entry, so seeks use the point index (and, for
+// keys the block lacks, the restart search and the one-entry-per-restart
+// shortcut). Targets inside, between, before and
 // after the keys, and ones that differ inside or outside the prefix.
 TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
   std::vector<TestEntry> ref;
@@ -80,6 +91,7 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
     std::string payload = Encode(ref, interval);
     auto block = DecodeRowBlock(payload, ref.size(), "blk");
     ASSERT_TRUE(block.ok()) << block.status();
+    EXPECT_TRUE(RowBlockHasPointIndex(**block));
     auto it = (*block)->NewIterator();
     CheckIterator(ref, it.get(), /*seed=*/7, /*stride=*/1,
                   /*random_seeks=*/2000);
