@@ -5,6 +5,8 @@
 // hides the whole group.
 #include "lsm/db_iter.h"
 
+#include <bit>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,21 @@
 
 namespace strata {
 namespace {
+
+// Length of the common prefix of a and b, eight bytes at a step (keys of
+// one scan share long prefixes; formats are little-endian, util/coding.h).
+size_t CommonPrefix(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) return i + (std::countr_zero(x ^ y) >> 3);
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
 
 class DBIter final : public BatchIterator {
  public:
@@ -79,9 +96,19 @@ class DBIter final : public BatchIterator {
       iter_->Seek(AfterGroupKey(saved_key_, saved_ts_));
       SkipGroup(saved_key_, saved_ts_);
     } else {
-      // FindNextVisible left the current group's key in scratch_key_: no
-      // copy (and, for keys past the small-string size, no allocation) here.
-      SkipGroup(scratch_key_, cur_ts_);
+      // The iterator sits on the current group's deciding version: step
+      // past it and any older ones. FindNextVisible left the group's key
+      // in scratch_key_.
+      iter_->Next();
+      while (iter_->Valid()) {
+        std::string_view ik = iter_->key();
+        if (ik.size() < kInternalKeyTrailer) break;  // Parse reports it
+        if (ExtractTimestamp(ik) != cur_ts_ ||
+            ExtractUserKey(ik) != scratch_key_) {
+          break;
+        }
+        iter_->Next();
+      }
     }
     FindNextVisible();
   }
@@ -96,12 +123,14 @@ class DBIter final : public BatchIterator {
     FindPrevVisible();
   }
 
+  // Forward, FindNextVisible (and ReadBatch) keep the current user key in
+  // scratch_key_ and its timestamp in cur_ts_: no call down the stack.
   std::string_view key() const override {
-    return direction_ == kForward ? ExtractUserKey(iter_->key())
+    return direction_ == kForward ? std::string_view(scratch_key_)
                                   : std::string_view(saved_key_);
   }
   Timestamp timestamp() const override {
-    return direction_ == kForward ? ExtractTimestamp(iter_->key()) : saved_ts_;
+    return direction_ == kForward ? cur_ts_ : saved_ts_;
   }
   int64_t expire_at() const override {
     return direction_ == kForward ? iter_->expire_at() : saved_expire_;
@@ -207,8 +236,20 @@ class DBIter final : public BatchIterator {
   void SkipGroup(std::string_view key, Timestamp ts) {
     while (iter_->Valid()) {
       std::string_view ik = iter_->key();
+      if (ik.size() < kInternalKeyTrailer) break;  // Parse reports it
       if (ExtractTimestamp(ik) != ts || ExtractUserKey(ik) != key) break;
       iter_->Next();
+    }
+  }
+
+  // Makes scratch_key_ user_key, of which the first `common` bytes are
+  // there already, and keeps end_diff_ in step.
+  void SetScratchKey(std::string_view user_key, size_t common) {
+    scratch_key_.replace(common, std::string::npos, user_key.data() + common,
+                         user_key.size() - common);
+    // Unless the bytes that decide against end_ stayed.
+    if (!end_.empty() && common <= end_diff_) {
+      end_diff_ = CommonPrefix(scratch_key_, end_);
     }
   }
 
@@ -217,11 +258,17 @@ class DBIter final : public BatchIterator {
     ParsedInternalKey ik;
     while (iter_->Valid()) {
       if (!Parse(&ik)) return;
-      // Runs of one key are the common case: scratch_key_ only ever holds
-      // a key that passed the end check, so an equal key needs neither the
-      // check nor a copy.
-      const bool same_key = ik.user_key == std::string_view(scratch_key_);
-      if (!same_key && !end_.empty() && ik.user_key >= end_) return;
+      // scratch_key_ only ever holds a key that passed the end check, and
+      // consecutive keys share long prefixes. An equal key (runs of one
+      // key) needs neither the check nor a copy; one that keeps the bytes
+      // where scratch_key_ first sorts below end_ is below end_ too.
+      const size_t common = CommonPrefix(ik.user_key, scratch_key_);
+      const bool same_key =
+          common == ik.user_key.size() && common == scratch_key_.size();
+      if (!same_key && !end_.empty() && common <= end_diff_ &&
+          ik.user_key >= end_) {
+        return;
+      }
       if (ik.ts < t0_) {
         iter_->Seek(SeekKey(ik.user_key, t0_, seq_));
         continue;
@@ -237,8 +284,7 @@ class DBIter final : public BatchIterator {
         continue;
       }
       // ik is the newest version of its group visible at seq_.
-      if (!same_key)
-        scratch_key_.assign(ik.user_key.data(), ik.user_key.size());
+      if (!same_key) SetScratchKey(ik.user_key, common);
       const Timestamp ts = ik.ts;
       const SequenceNumber tomb =
           rd_ == nullptr ? 0 : rd_->MaxCoveringSeq(scratch_key_, ts);
@@ -328,6 +374,10 @@ class DBIter final : public BatchIterator {
   // Forward mode: the current record's user key and timestamp.
   std::string scratch_key_;
   Timestamp cur_ts_ = 0;
+  // CommonPrefix(scratch_key_, end_): scratch_key_ sorts below end_ at
+  // that byte, or is a prefix of end_ (end_diff_ == scratch_key_.size(),
+  // which no common prefix with scratch_key_ exceeds: no shortcut).
+  size_t end_diff_ = 0;
   // Reverse mode: the current record, copied.
   std::string saved_key_;
   Timestamp saved_ts_ = 0;
