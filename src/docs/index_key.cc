@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <cstring>
 
 #include "absl/strings/str_format.h"
 #include "util/coding.h"
@@ -264,33 +263,6 @@ absl::StatusOr<std::vector<JsonValue>> DecodeIndexKey(std::string_view key) {
     out.push_back(*std::move(v));
   }
   return out;
-}
-
-size_t IndexComponentSize(std::string_view s) {
-  if (s.empty()) return 0;
-  switch (static_cast<IndexKeyTag>(s[0])) {
-    case IndexKeyTag::kEmptyArray:
-    case IndexKeyTag::kNull:
-    case IndexKeyTag::kFalse:
-    case IndexKeyTag::kTrue:
-      return 1;
-    case IndexKeyTag::kNumber:
-      return s.size() >= kIndexNumberSize ? kIndexNumberSize : 0;
-    case IndexKeyTag::kString: {
-      // memchr to each 0x00 (escape or terminator): index scans split
-      // every entry's key, so this runs once per string component read.
-      const char* const end = s.data() + s.size();
-      const char* p = s.data() + 1;
-      while (true) {
-        const char* z = static_cast<const char*>(std::memchr(p, 0, end - p));
-        if (z == nullptr || end - z < 2) return 0;
-        if (z[1] == '\x01') return static_cast<size_t>(z + 2 - s.data());
-        if (z[1] != '\xff') return 0;
-        p = z + 2;
-      }
-    }
-  }
-  return 0;
 }
 
 bool ConvertV1IndexKey(std::string_view key, std::string* out) {

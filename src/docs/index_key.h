@@ -10,7 +10,9 @@
 #ifndef STRATA_DOCS_INDEX_KEY_H_
 #define STRATA_DOCS_INDEX_KEY_H_
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,9 +80,50 @@ inline constexpr size_t kIndexNumberSize = 1 + 8 + 2;
 [[nodiscard]] absl::StatusOr<std::vector<JsonValue>> DecodeIndexKey(
     std::string_view key);
 
+namespace index_key_internal {
+
+// The first 0x00 in [p, end), or end: eight bytes at a step (the zero-byte
+// bit trick; its lowest set bit marks the first zero on little-endian).
+inline const char* FindZeroByte(const char* p, const char* end) {
+  static_assert(std::endian::native == std::endian::little);
+  for (; end - p >= 8; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    const uint64_t z = (w - 0x0101010101010101) & ~w & 0x8080808080808080;
+    if (z != 0) return p + (std::countr_zero(z) >> 3);
+  }
+  while (p < end && *p != '\0') ++p;
+  return p;
+}
+
+}  // namespace index_key_internal
+
 // Length of the well-formed component at the front of s, or 0 if there is
 // none. Checks framing only (tag, size, string terminator), not values.
-size_t IndexComponentSize(std::string_view s);
+// Inline, with tests in branch order rather than a jump table: index scans
+// split every entry's key with it.
+inline size_t IndexComponentSize(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto tag = static_cast<IndexKeyTag>(s[0]);
+  if (tag == IndexKeyTag::kString) {
+    const char* const end = s.data() + s.size();
+    const char* p = s.data() + 1;
+    while (true) {  // to each 0x00: an escape (0x00 0xff) or the end mark
+      p = index_key_internal::FindZeroByte(p, end);
+      if (end - p < 2) return 0;
+      if (p[1] == '\x01') return static_cast<size_t>(p + 2 - s.data());
+      if (p[1] != '\xff') return 0;
+      p += 2;
+    }
+  }
+  if (tag == IndexKeyTag::kNumber) {
+    return s.size() >= kIndexNumberSize ? kIndexNumberSize : 0;
+  }
+  return tag == IndexKeyTag::kEmptyArray || tag == IndexKeyTag::kNull ||
+                 tag == IndexKeyTag::kFalse || tag == IndexKeyTag::kTrue
+             ? 1
+             : 0;
+}
 
 // Rewrites a sequence of version-1 components (key) as version 2 into
 // *out: only the boolean tags change, so order within each type and every
