@@ -1,5 +1,5 @@
-// Sharded block cache (LRU with second chance): one mutex, list and hash
-// map per shard so that readers of different blocks rarely contend.
+// Sharded block cache (CLOCK): one mutex, hash map and clock ring per
+// shard so that readers of different blocks rarely contend.
 #include "lsm/block_cache.h"
 
 #include "absl/hash/hash.h"
@@ -26,23 +26,55 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
     misses_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
-  it->second->referenced = true;
+  it->second.referenced = true;
   hits_.fetch_add(1, std::memory_order_relaxed);
-  return it->second->block;
+  return it->second.block;
 }
 
-void BlockCache::EvictTo(Shard& s, size_t budget, std::list<Entry>* dropped) {
-  while (s.charge > budget && !s.lru.empty()) {
-    auto victim = std::prev(s.lru.end());
-    if (victim->referenced) {  // second chance: it was hit since queued
-      victim->referenced = false;
-      s.lru.splice(s.lru.begin(), s.lru, victim);
+void BlockCache::PrefetchEntry(uint64_t file, uint64_t offset) {
+  Key key(file, offset);
+  Shard& s = ShardFor(key);
+  MutexLock lock(&s.mu);
+  s.map.prefetch(key);
+}
+
+void BlockCache::PrefetchBlock(uint64_t file, uint64_t offset) {
+  Key key(file, offset);
+  Shard& s = ShardFor(key);
+  MutexLock lock(&s.mu);
+  auto it = s.map.find(key);
+  if (it == s.map.end()) return;
+  // Blocks made by make_shared sit right after their reference counts.
+  const char* p = reinterpret_cast<const char*>(it->second.block.get());
+  __builtin_prefetch(p - 16, 1);
+  __builtin_prefetch(p + 48);
+  __builtin_prefetch(p + 112);
+}
+
+void BlockCache::EvictTo(Shard& s, size_t budget,
+                         std::vector<std::shared_ptr<const Block>>* dropped) {
+  while (s.charge > budget && !s.clock.empty()) {
+    Key key = s.clock.front();
+    s.clock.pop_front();
+    auto it = s.map.find(key);
+    if (it == s.map.end()) continue;  // erased since it was queued
+    if (it->second.referenced) {      // second chance: hit since queued
+      it->second.referenced = false;
+      s.clock.push_back(key);
       continue;
     }
-    s.charge -= victim->charge;
-    s.map.erase(victim->key);
-    dropped->splice(dropped->end(), s.lru, victim);
+    s.charge -= it->second.charge;
+    dropped->push_back(std::move(it->second.block));
+    s.map.erase(it);
   }
+}
+
+void BlockCache::DropStaleKeys(Shard& s) {
+  std::deque<Key> live;
+  for (const Key& k : s.clock) {
+    if (s.map.contains(k)) live.push_back(k);
+  }
+  s.clock.swap(live);
 }
 
 void BlockCache::Insert(uint64_t file, uint64_t offset,
@@ -52,36 +84,47 @@ void BlockCache::Insert(uint64_t file, uint64_t offset,
   Key key(file, offset);
   Shard& s = ShardFor(key);
   // Destroy evicted blocks outside the lock: freeing can be slow.
-  std::list<Entry> dropped;
+  std::vector<std::shared_ptr<const Block>> dropped;
   {
     MutexLock lock(&s.mu);
     auto it = s.map.find(key);
     if (it != s.map.end()) {
-      s.charge -= it->second->charge;
-      dropped.splice(dropped.end(), s.lru, it->second);
-      s.map.erase(it);
+      // Replaced in place: the key keeps its place on the clock, marked so
+      // that it survives its next turn.
+      s.charge -= it->second.charge;
+      dropped.push_back(std::move(it->second.block));
+      if (charge > shard_capacity_) {
+        s.map.erase(it);
+        return;
+      }
+      it->second = Entry{std::move(block), charge, true};
+      s.charge += charge;
+      EvictTo(s, shard_capacity_, &dropped);
+      return;
     }
     if (charge > shard_capacity_) return;
     EvictTo(s, shard_capacity_ - charge, &dropped);
-    s.lru.push_front(Entry{key, std::move(block), charge});
-    s.map.emplace(key, s.lru.begin());
+    s.map.emplace(key, Entry{std::move(block), charge, false});
     s.charge += charge;
+    s.clock.push_back(key);
+    if (s.clock.size() > 2 * s.map.size() + 64) DropStaleKeys(s);
   }
 }
 
 void BlockCache::EraseFile(uint64_t file) {
   for (Shard& s : shards_) {
-    std::list<Entry> dropped;
+    std::vector<std::shared_ptr<const Block>> dropped;
     MutexLock lock(&s.mu);
-    for (auto it = s.lru.begin(); it != s.lru.end();) {
-      auto next = std::next(it);
-      if (it->key.first == file) {
-        s.charge -= it->charge;
-        s.map.erase(it->key);
-        dropped.splice(dropped.end(), s.lru, it);
+    for (auto it = s.map.begin(); it != s.map.end();) {
+      if (it->first.first == file) {
+        s.charge -= it->second.charge;
+        dropped.push_back(std::move(it->second.block));
+        s.map.erase(it++);
+      } else {
+        ++it;
       }
-      it = next;
     }
+    if (s.clock.size() > 2 * s.map.size() + 64) DropStaleKeys(s);
   }
 }
 

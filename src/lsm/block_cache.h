@@ -1,10 +1,11 @@
 // A shared, thread-safe cache of decoded data blocks, keyed by (file
 // number, block offset) and budgeted by Block::MemoryUsage(). Blocks are
 // handed out as shared_ptr, so eviction never frees a block in use.
-// Replacement is LRU with second chance (CLOCK): a hit only marks its
-// entry, and eviction moves marked entries to the front instead of
-// dropping them, so hits never relink the list (three cold list nodes per
-// lookup when readers hop between blocks).
+// Replacement is CLOCK (LRU with second chance): a hit only marks its
+// entry; eviction walks a ring of keys in insertion order and gives marked
+// entries another turn. Entries live in the hash map's own slots, so a hit
+// reads the slot and then the block, nothing in between, and batched
+// readers can start loading both ahead of their lookups (Prefetch*).
 #ifndef STRATA_LSM_BLOCK_CACHE_H_
 #define STRATA_LSM_BLOCK_CACHE_H_
 
@@ -12,9 +13,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <list>
+#include <deque>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -33,12 +35,19 @@ class BlockCache {
 
   // nullptr on a miss. A hit marks the block recently used.
   std::shared_ptr<const Block> Lookup(uint64_t file, uint64_t offset);
-  // Replaces any block already cached under the key; evicts least recently
-  // used blocks of the shard until it fits its budget.
+  // Replaces any block already cached under the key; evicts blocks of the
+  // shard not used since their last turn until it fits its budget.
   void Insert(uint64_t file, uint64_t offset,
               std::shared_ptr<const Block> block);
   // Drops every block of `file` (after the file is deleted).
   void EraseFile(uint64_t file);
+
+  // Hints for readers about to look up many keys (no effect on contents
+  // or counters): start loading the key's map slot into the CPU cache;
+  // later, once it has arrived, the cached block's object and reference
+  // count, so that the Lookup after it does not wait on memory.
+  void PrefetchEntry(uint64_t file, uint64_t offset);
+  void PrefetchBlock(uint64_t file, uint64_t offset);
 
   size_t capacity() const { return capacity_; }
   // Sum of MemoryUsage() of the cached blocks.
@@ -50,22 +59,24 @@ class BlockCache {
   static constexpr int kNumShards = 16;
   using Key = std::pair<uint64_t, uint64_t>;
   struct Entry {
-    Key key;
     std::shared_ptr<const Block> block;
-    size_t charge;
-    bool referenced = false;  // hit since it last reached the tail
+    size_t charge = 0;
+    bool referenced = false;  // hit since its last turn on the clock
   };
   struct Shard {
     mutable Mutex mu;
-    std::list<Entry> lru ABSL_GUARDED_BY(mu);  // front = most recent
-    absl::flat_hash_map<Key, std::list<Entry>::iterator> map
-        ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<Key, Entry> map ABSL_GUARDED_BY(mu);
+    // Every cached key once, oldest turn first; may also hold keys erased
+    // since (skipped when met, and compacted away when they pile up).
+    std::deque<Key> clock ABSL_GUARDED_BY(mu);
     size_t charge ABSL_GUARDED_BY(mu) = 0;
   };
 
   Shard& ShardFor(const Key& key);
-  static void EvictTo(Shard& s, size_t budget, std::list<Entry>* dropped)
+  static void EvictTo(Shard& s, size_t budget,
+                      std::vector<std::shared_ptr<const Block>>* dropped)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  static void DropStaleKeys(Shard& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
 
   const size_t capacity_;
   const size_t shard_capacity_;

@@ -18,9 +18,9 @@
 //   many restarts also keeps 8-byte fingerprints of its restart keys so the
 //   search reads one compact array. Instead of fingerprints, a block of
 //   large entries (documents) gets a point index, also in memory only: each
-//   distinct user key hashed to the run holding its first entry, so a seek
-//   to a key the block holds (point reads: Get, MultiGet, index fetches) is
-//   one probe of one cache line instead of a search. Decoding validates
+//   distinct user key hashed to the restart whose run holds its first
+//   entry, so a seek to a key the block holds (point reads: Get, MultiGet,
+//   index fetches) is one probe instead of a search. Decoding validates
 //   every offset once, up front, and the iterator re-checks bounds as it
 //   parses, so corrupt input never reads out of range.
 #include <algorithm>
@@ -175,13 +175,16 @@ inline uint64_t Window(std::string_view k, size_t from) {
 // Blocks with at least this many restarts get restart fingerprints.
 constexpr uint32_t kMinFingerprintRestarts = 8;
 
-// Point index buckets: the hash's top 8 bits (a tag) above the offset of
-// a run (24 bits); blocks whose entries end past 2^24 - 1 get no index.
-constexpr uint32_t kEmptyBucket = 0xFFFFFFFF;
-constexpr uint32_t kMaxIndexedOffset = 0xFFFFFF;
+// Point index buckets: the hash's top 8 bits (a tag) above the number of
+// a restart (8 bits), so blocks of more than kMaxIndexedRestarts restarts
+// get no index.
+constexpr uint16_t kEmptyBucket = 0xFFFF;
+constexpr uint32_t kMaxIndexedRestarts = 255;  // numbers 0..254
 // Fingerprint bytes per restart (the fingerprint and a restart offset).
 constexpr size_t kFingerprintBytesPerRestart = 12;
-inline uint32_t BucketTag(uint64_t h) { return static_cast<uint32_t>(h >> 56); }
+inline uint32_t HashTag(uint64_t h) { return static_cast<uint32_t>(h >> 56); }
+inline uint32_t BucketTag(uint16_t b) { return b >> 8; }
+inline uint32_t BucketRestart(uint16_t b) { return b & 0xFF; }
 
 class RowBlock final : public Block {
  public:
@@ -200,7 +203,7 @@ class RowBlock final : public Block {
   size_t MemoryUsage() const override {
     return sizeof(*this) + data_.capacity() +
            fingerprints_.capacity() * sizeof(uint64_t) +
-           buckets_.capacity() * sizeof(uint32_t);
+           buckets_.capacity() * sizeof(uint16_t);
   }
   std::unique_ptr<InternalIterator> NewIterator() const override;
   bool Rebind(InternalIterator* it) const override;
@@ -273,7 +276,13 @@ class RowBlock final : public Block {
   // arrived, the run it names (else the run the fingerprints name).
   void PrefetchIndex(std::string_view target) const override {
     if (has_point_index() && target.size() >= kInternalKeyTrailer) {
+      // The bucket, and the restart array its number indexes (small: the
+      // block has few restarts, or it would have no point index).
       __builtin_prefetch(&buckets_[Bucket(PointHash(target))]);
+      const char* r = base() + entries_end_;
+      for (uint32_t off = 0; off < 4 * num_restarts_; off += 64) {
+        __builtin_prefetch(r + off);
+      }
       return;
     }
     const char* p =
@@ -287,12 +296,18 @@ class RowBlock final : public Block {
   void PrefetchSeek(std::string_view target) const override {
     if (target.size() < kInternalKeyTrailer) return;
     uint32_t from;
+    // A searched run may hold a few entries; an indexed one starts with
+    // the target's.
+    uint32_t span = 2 * static_cast<uint32_t>(kRestartBytes);
     if (has_point_index()) {
       // The first candidate run.
       const uint64_t h = PointHash(target);
-      const uint32_t b = buckets_[Bucket(h)];
-      if (b == kEmptyBucket || BucketTag(b) != BucketTag(h)) return;
-      from = b & kMaxIndexedOffset;
+      const uint16_t b = buckets_[Bucket(h)];
+      if (b == kEmptyBucket || BucketTag(b) != HashTag(h)) return;
+      // The whole run: the key's first entry is somewhere in it.
+      const uint32_t r = BucketRestart(b);
+      from = restart(r);
+      span = (r + 1 < num_restarts_ ? restart(r + 1) : entries_end_) - from;
     } else {
       std::string_view tuk = ExtractUserKey(target);
       if (!has_fingerprints() || !tuk.starts_with(prefix())) return;
@@ -313,18 +328,17 @@ class RowBlock final : public Block {
       }
       from = restart(lo);
     }
-    const uint32_t to = std::min<uint32_t>(
-        entries_end_, from + 2 * static_cast<uint32_t>(kRestartBytes));
+    const uint32_t to = std::min<uint32_t>(entries_end_, from + span);
     for (uint32_t off = from & ~63u; off < to; off += 64) {
       __builtin_prefetch(base() + off);
     }
   }
 
   // The point index: bucket i (linear probing from Bucket(hash of the user
-  // key)) holds BucketTag(hash) << 24 | the offset of the run holding the
-  // first entry of that user key, or kEmptyBucket. Every distinct user key
-  // is in it, so an empty bucket on the probe path means the block has no
-  // entry of the key.
+  // key)) holds HashTag(hash) << 8 | the number of the restart whose run
+  // holds the first entry of that user key, or kEmptyBucket. Every distinct
+  // user key is in it, so an empty bucket on the probe path means the block has
+  // no entry of the key.
   bool has_point_index() const { return !buckets_.empty(); }
   static uint64_t PointHash(std::string_view internal_key) {
     return StableHash64(ExtractUserKey(internal_key));
@@ -332,7 +346,7 @@ class RowBlock final : public Block {
   uint32_t Bucket(uint64_t h) const {
     return static_cast<uint32_t>(h) & bucket_mask_;
   }
-  uint32_t bucket(uint32_t i) const { return buckets_[i & bucket_mask_]; }
+  uint16_t bucket(uint32_t i) const { return buckets_[i & bucket_mask_]; }
   uint32_t bucket_mask() const { return bucket_mask_; }
 
  private:
@@ -368,8 +382,9 @@ class RowBlock final : public Block {
   }
 
   void BuildPointIndex() {
-    if (num_restarts_ == 0 || entries_end_ > kMaxIndexedOffset) return;
-    // The first entry of each distinct user key, with the run holding it.
+    if (num_restarts_ == 0 || num_restarts_ > kMaxIndexedRestarts) return;
+    // The first entry of each distinct user key, with the number of the
+    // restart whose run holds it.
     std::vector<std::pair<uint64_t, uint32_t>> firsts;
     std::string key;
     uint32_t off = 0, run = 0, next_restart = 0;
@@ -380,8 +395,7 @@ class RowBlock final : public Block {
         return;
       }
       if (next_restart < num_restarts_ && restart(next_restart) == off) {
-        run = off;
-        ++next_restart;
+        run = next_restart++;
       }
       const size_t prev_user_len = key.size() >= kInternalKeyTrailer
                                        ? key.size() - kInternalKeyTrailer
@@ -409,15 +423,15 @@ class RowBlock final : public Block {
         num_restarts_ >= kMinFingerprintRestarts
             ? kFingerprintBytesPerRestart * num_restarts_
             : 0;
-    if (n * sizeof(uint32_t) > std::max(fingerprints, data_.size() / 32)) {
+    if (n * sizeof(uint16_t) > std::max(fingerprints, data_.size() / 32)) {
       return;
     }
     buckets_.assign(n, kEmptyBucket);
     bucket_mask_ = n - 1;
-    for (const auto& [h, run_offset] : firsts) {
+    for (const auto& [h, run] : firsts) {
       uint32_t i = Bucket(h);
       while (buckets_[i] != kEmptyBucket) i = (i + 1) & bucket_mask_;
-      buckets_[i] = BucketTag(h) << 24 | run_offset;
+      buckets_[i] = static_cast<uint16_t>(HashTag(h) << 8 | run);
     }
   }
 
@@ -431,7 +445,7 @@ class RowBlock final : public Block {
   // the restart offsets (u32).
   std::vector<uint64_t> fingerprints_;
   const char* offsets_ = nullptr;  // into fingerprints_ when built
-  std::vector<uint32_t> buckets_;  // the point index; empty if none
+  std::vector<uint16_t> buckets_;  // the point index; empty if none
   uint32_t bucket_mask_ = 0;
 };
 
@@ -556,19 +570,7 @@ class RowBlockIterator final : public InternalIterator {
 
   void Prev() override {
     uint32_t original = current_;
-    if (restart_index_ == kUnknownRestart) {
-      // After a point-index seek: the last restart at or before current_.
-      uint32_t lo = 0, hi = b_->num_restarts() - 1;
-      while (lo < hi) {
-        uint32_t mid = lo + (hi - lo + 1) / 2;
-        if (b_->restart(mid) <= current_) {
-          lo = mid;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      restart_index_ = lo;
-    }
+
     while (b_->restart(restart_index_) >= original) {
       if (restart_index_ == 0) return Invalidate();
       restart_index_--;
@@ -580,10 +582,6 @@ class RowBlockIterator final : public InternalIterator {
   }
 
  private:
-  // restart_index_ after a point-index seek, which knows the run's offset
-  // but not its number (Prev() works it out when it needs it).
-  static constexpr uint32_t kUnknownRestart = UINT32_MAX;
-
   // Seek through the point index: true if done (positioned, or past the
   // block, or corrupt), false if the block holds no entry of the target's
   // user key (then the caller searches: the answer is another key's).
@@ -592,14 +590,12 @@ class RowBlockIterator final : public InternalIterator {
     const uint64_t h = RowBlock::PointHash(target);
     for (uint32_t i = b_->Bucket(h), probes = 0; probes <= b_->bucket_mask();
          ++i, ++probes) {
-      const uint32_t b = b_->bucket(i);
+      const uint16_t b = b_->bucket(i);
       if (b == kEmptyBucket) return false;
-      if (BucketTag(b) != BucketTag(h)) continue;
+      if (BucketTag(b) != HashTag(h)) continue;
       // The run holding the first entry of this bucket's key: walk to the
       // first entry whose user key is >= tuk.
-      key_.clear();
-      next_ = b & kMaxIndexedOffset;
-      restart_index_ = kUnknownRestart;
+      SeekToRestart(BucketRestart(b));
       int c = -1;
       while (ParseNextKey()) {
         c = ExtractUserKey(key_).compare(tuk);
@@ -658,11 +654,9 @@ class RowBlockIterator final : public InternalIterator {
     // Scans read on: start loading the entries a few lines ahead (large
     // values put every entry on lines of its own).
     __builtin_prefetch(b_->base() + std::min(next_ + 256, end_));
-    if (restart_index_ != kUnknownRestart) {
-      while (restart_index_ + 1 < b_->num_restarts() &&
-             b_->restart(restart_index_ + 1) <= current_) {
-        restart_index_++;
-      }
+    while (restart_index_ + 1 < b_->num_restarts() &&
+           b_->restart(restart_index_ + 1) <= current_) {
+      restart_index_++;
     }
     return true;
   }
@@ -699,7 +693,7 @@ std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval) {
   return std::make_unique<RowBlockBuilder>(restart_interval);
 }
 
-absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
+absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
                                                       uint32_t count,
                                                       std::string_view where) {
   auto corrupt = [&](uint64_t off, std::string_view what) {
@@ -751,8 +745,8 @@ absl::StatusOr<std::unique_ptr<Block>> DecodeRowBlock(std::string payload,
     return corrupt(entries_end, "restart point past the entries");
   }
   if (seen != count) return corrupt(entries_end, "fewer entries than header");
-  return std::unique_ptr<Block>(
-      new RowBlock(std::move(payload), entries_end, num_restarts, count));
+  return std::shared_ptr<Block>(std::make_shared<RowBlock>(
+      std::move(payload), entries_end, num_restarts, count));
 }
 
 }  // namespace strata

@@ -6,16 +6,18 @@
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 namespace strata {
 namespace {
 
-// Pipeline depth: target i is sought while target i + kAhead's run and
-// target i + 2 * kAhead's block structure are on their way into the CPU
-// cache. Enough misses in flight to hide most of their latency.
-constexpr size_t kAhead = 4;
-constexpr size_t kRing = 2 * kAhead + 1;
-
+// Targets are processed in passes over the whole batch, each pass touching
+// only memory an earlier pass started loading, so that the cache misses of
+// many targets overlap instead of following one another (group
+// prefetching). The passes: find each target's block in the index and
+// start loading its cache slot; start loading the cached block objects;
+// take the blocks (reading missing ones from the file) and start loading
+// each target's search structure; start loading each target's entry; emit.
 class Reader {
  public:
   Reader(const Table& table, const TableReadOptions& options,
@@ -24,62 +26,56 @@ class Reader {
 
   absl::Status Run(std::span<const TablePointTarget> targets) {
     const size_t n = targets.size();
-    // Stage 1 runs 2 * kAhead targets ahead of stage 3, stage 2 kAhead.
-    for (size_t i = 0; i < n + 2 * kAhead; ++i) {
-      if (i < n) {
-        absl::Status s = Locate(i, targets[i]);
-        if (!s.ok()) return s;
+    plan_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      Plan& p = plan_[i];
+      p.block_no = FirstBlockEndingAtOrAfter(targets[i].seek_key);
+      from_ = p.block_no;
+      p.read = p.block_no < index_.size() &&
+               SkipReason(index_[p.block_no], options_) == BlockSkip::kNone;
+      p.first_of_block = p.read && (i == 0 || !plan_[i - 1].read ||
+                                    plan_[i - 1].block_no != p.block_no);
+      if (p.first_of_block) table_.PrefetchCacheEntry(p.block_no);
+    }
+    for (const Plan& p : plan_) {
+      if (p.first_of_block) table_.PrefetchCachedBlock(p.block_no);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Plan& p = plan_[i];
+      if (p.first_of_block) {
+        auto block = table_.ReadDataBlock(p.block_no, options_.fill_cache);
+        if (!block.ok()) return block.status();
+        p.block = std::move(*block);
+      } else if (p.read) {
+        p.block = plan_[i - 1].block;
       }
-      if (i >= kAhead && i - kAhead < n) {
-        const Slot& slot = ring_[(i - kAhead) % kRing];
-        if (slot.block != nullptr) {
-          slot.block->PrefetchSeek(targets[i - kAhead].seek_key);
-        }
+      if (p.block != nullptr) p.block->PrefetchIndex(targets[i].seek_key);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (plan_[i].block != nullptr) {
+        plan_[i].block->PrefetchSeek(targets[i].seek_key);
       }
-      if (i >= 2 * kAhead && i - 2 * kAhead < n) {
-        const size_t k = i - 2 * kAhead;
-        Slot& slot = ring_[k % kRing];
-        absl::Status s;
-        if (slot.block_no < index_.size()) {  // else past the table
-          s = slot.block == nullptr
-                  ? Slow(targets[k])
-                  : InBlock(*slot.block, slot.block_no, targets[k]);
-        }
-        slot.block.reset();
-        if (!s.ok()) return s;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Plan& p = plan_[i];
+      absl::Status s;
+      if (p.block_no < index_.size()) {  // else past the table
+        s = p.block == nullptr ? Slow(targets[i])
+                               : InBlock(*p.block, p.block_no, targets[i]);
       }
+      p.block.reset();
+      if (!s.ok()) return s;
     }
     return absl::OkStatus();
   }
 
  private:
-  struct Slot {
+  struct Plan {
     size_t block_no = 0;
+    bool read = false;                   // the block may hold the target
+    bool first_of_block = false;         // the batch's first target in it
     std::shared_ptr<const Block> block;  // null: past the table or skipped
   };
-
-  // Stage 1: finds target i's block, fetches it and starts loading its
-  // search structure.
-  absl::Status Locate(size_t i, const TablePointTarget& t) {
-    Slot& slot = ring_[i % kRing];
-    slot.block_no = FirstBlockEndingAtOrAfter(t.seek_key);
-    from_ = slot.block_no;
-    slot.block.reset();
-    if (slot.block_no >= index_.size() ||
-        SkipReason(index_[slot.block_no], options_) != BlockSkip::kNone) {
-      return absl::OkStatus();
-    }
-    const Slot& prev = ring_[(i + kRing - 1) % kRing];
-    if (i > 0 && prev.block_no == slot.block_no && prev.block != nullptr) {
-      slot.block = prev.block;
-      return absl::OkStatus();
-    }
-    auto block = table_.ReadDataBlock(slot.block_no, options_.fill_cache);
-    if (!block.ok()) return block.status();
-    slot.block = std::move(*block);
-    slot.block->PrefetchIndex(t.seek_key);
-    return absl::OkStatus();
-  }
 
   // The first block at or after from_ whose last key >= target.
   size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
@@ -158,7 +154,7 @@ class Reader {
   const TableReadOptions& options_;
   TablePointEmit emit_;
   size_t from_ = 0;
-  Slot ring_[kRing];
+  std::vector<Plan> plan_;
   std::unique_ptr<InternalIterator> it_;    // over one block, rebound
   std::unique_ptr<InternalIterator> slow_;  // over the table
 };

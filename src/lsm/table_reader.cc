@@ -161,10 +161,13 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlockFromFile(
   }
   std::string where = absl::StrFormat("%s (data block at offset %d)",
                                       file_name_, e.handle.offset);
+  if (h.encoding == static_cast<uint8_t>(BlockEncoding::kRow)) {
+    auto block = DecodeRowBlock(std::move(*payload), h.count, where);
+    if (!block.ok()) return block.status();
+    return std::shared_ptr<const Block>(std::move(*block));
+  }
   absl::StatusOr<std::unique_ptr<Block>> block =
-      h.encoding == static_cast<uint8_t>(BlockEncoding::kRow)
-          ? DecodeRowBlock(std::move(*payload), h.count, where)
-      : form == BlockForm::kCompact
+      form == BlockForm::kCompact
           ? DecodeCompactColumnarBlock(std::move(*payload), h.count, where)
           : DecodeColumnarBlock(std::move(*payload), h.count, where);
   if (!block.ok()) return block.status();
@@ -199,6 +202,16 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlock(
                    keyed_compact ? offset | kCompactFormBit : offset, *block);
   }
   return block;
+}
+
+void Table::PrefetchCacheEntry(size_t i) const {
+  if (cache_ != nullptr)
+    cache_->PrefetchEntry(file_number_, index_[i].handle.offset);
+}
+
+void Table::PrefetchCachedBlock(size_t i) const {
+  if (cache_ != nullptr)
+    cache_->PrefetchBlock(file_number_, index_[i].handle.offset);
 }
 
 bool Table::KeyMayMatch(std::string_view user_key) const {

@@ -104,6 +104,11 @@ class Table : public std::enable_shared_from_this<Table> {
   const std::vector<IndexEntry>& index() const { return index_; }
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
       size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
+  // For batched point reads, ahead of ReadDataBlock(i) (block_cache.h):
+  // start loading block i's cache slot, then, once it arrived, the cached
+  // block itself. No effect on contents or counters.
+  void PrefetchCacheEntry(size_t i) const;
+  void PrefetchCachedBlock(size_t i) const;
 
  private:
   Table(std::unique_ptr<RandomAccessFile> file, uint64_t file_size,

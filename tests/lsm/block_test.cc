@@ -53,17 +53,17 @@ TEST_P(RowBlockRoundTrip, MatchesReferenceUnderEveryOperation) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, RowBlockRoundTrip,
-    ::testing::Values(RoundTripCase{0, 16, 8}, RoundTripCase{1, 16, 8},
-                      RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
-                      RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
-                      // Restarts at (nearly) every entry: the point index
-                      // is the cheaper structure.
-                      RoundTripCase{500, 1, 8, true},
-                      RoundTripCase{500, 2, 0, true},
-                      // Versions of a key spread over runs and restarts.
-                      RoundTripCase{2000, 16, 300, true},
-                      RoundTripCase{300, 1, 600, true},
-                      RoundTripCase{300, 4, 900, true}));
+    ::testing::Values(
+        RoundTripCase{0, 16, 8}, RoundTripCase{1, 16, 8},
+        RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
+        RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
+        // Restarts at (nearly) every entry: the point index
+        // is the cheaper structure (up to 255 restarts).
+        RoundTripCase{250, 1, 8, true}, RoundTripCase{500, 2, 0, true},
+        RoundTripCase{500, 1, 8, false},
+        // Versions of a key spread over runs and restarts.
+        RoundTripCase{600, 16, 300, true}, RoundTripCase{240, 1, 600, true},
+        RoundTripCase{2000, 16, 300, false}, RoundTripCase{300, 4, 900, true}));
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
 // values restart at every entry, so seeks use the point index (and, for

@@ -1,4 +1,4 @@
-// Block cache: LRU eviction within the byte budget, hit/miss counting,
+// Block cache: CLOCK eviction within the byte budget, hit/miss counting,
 // replacement, EraseFile, concurrent use, and how tables use it (hits on
 // re-reads, fill_cache=false, blocks outliving eviction).
 #include <memory>
@@ -96,6 +96,54 @@ TEST(BlockCache, EraseFileDropsOnlyThatFile) {
     EXPECT_EQ(cache.Lookup(1, i), nullptr);
     EXPECT_NE(cache.Lookup(2, i), nullptr);
   }
+}
+
+// The prefetch hints change neither contents nor counters.
+TEST(BlockCache, PrefetchesChangeNothing) {
+  BlockCache cache(1 << 20);
+  auto b = Fake(100);
+  cache.Insert(1, 0, b);
+  for (uint64_t off : {0, 1, 2}) {
+    cache.PrefetchEntry(1, off);
+    cache.PrefetchBlock(1, off);
+  }
+  EXPECT_EQ(cache.hits(), 0u);
+  EXPECT_EQ(cache.misses(), 0u);
+  EXPECT_EQ(cache.charge(), 100u);
+  EXPECT_EQ(cache.Lookup(1, 0), b);
+  EXPECT_EQ(cache.Lookup(1, 1), nullptr);
+}
+
+// A replaced block keeps its key's turn on the clock: it is still evicted
+// once it goes unused, and the budget holds throughout.
+TEST(BlockCache, ReplacedBlocksAreStillEvicted) {
+  const size_t kCapacity = 16 * 1000;  // 1000 bytes per shard
+  BlockCache cache(kCapacity);
+  for (int r = 0; r < 5; r++) cache.Insert(9, 9, Fake(100 + r));
+  for (uint64_t i = 0; i < 3000; i++) {
+    cache.Insert(1, i, Fake(100));
+    ASSERT_LE(cache.charge(), kCapacity);
+    if (i % 7 == 0) cache.Insert(1, i / 2, Fake(120));  // more replacing
+  }
+  EXPECT_EQ(cache.Lookup(9, 9), nullptr);
+}
+
+// Erasing files leaves stale keys on the clock; they are skipped, and
+// whatever is cached afterwards still keeps to the budget.
+TEST(BlockCache, EraseFileThenRefillKeepsTheBudget) {
+  const size_t kCapacity = 16 * 1000;
+  BlockCache cache(kCapacity);
+  for (uint64_t f = 0; f < 50; f++) {
+    for (uint64_t i = 0; i < 40; i++) cache.Insert(f, i, Fake(60));
+    cache.EraseFile(f);
+    EXPECT_EQ(cache.Lookup(f, 0), nullptr);
+  }
+  EXPECT_EQ(cache.charge(), 0u);
+  for (uint64_t i = 0; i < 2000; i++) {
+    cache.Insert(100, i, Fake(90));
+    ASSERT_LE(cache.charge(), kCapacity);
+  }
+  EXPECT_GT(cache.charge(), kCapacity / 2);
 }
 
 TEST(BlockCache, EvictedBlocksStayAliveWhileUsed) {
