@@ -435,18 +435,20 @@ class RowBlock final : public Block {
     }
   }
 
+  // What a point read touches first, together (with the reference counts
+  // before them, two cache lines).
   std::string data_;
   uint32_t entries_end_;
   uint32_t num_restarts_;
+  uint32_t bucket_mask_ = 0;
   bool one_per_restart_;
+  std::vector<uint16_t> buckets_;  // the point index; empty if none
   size_t prefix_len_ = 0;
   size_t prefix_words_ = 0;
   // prefix_words_ words of prefix bytes, one fingerprint per restart, then
   // the restart offsets (u32).
   std::vector<uint64_t> fingerprints_;
   const char* offsets_ = nullptr;  // into fingerprints_ when built
-  std::vector<uint16_t> buckets_;  // the point index; empty if none
-  uint32_t bucket_mask_ = 0;
 };
 
 class RowBlockIterator final : public InternalIterator {
