@@ -113,6 +113,9 @@ class PlanSource final : public DocSource {
       if (covering_) {
         if (!NextCovered()) return false;
         found = true;
+      } else if (in_.plan.kind == PlanKind::kIndex && !fetch_docs_) {
+        if (!NextEntry()) return false;
+        found = true;
       } else if (in_.plan.kind == PlanKind::kIndex) {
         if (!NextFromBatch()) return false;
         found = true;
@@ -125,9 +128,11 @@ class PlanSource final : public DocSource {
         found = FromRecord();
       }
       if (!found) continue;
-      if (in_.exclude != nullptr &&
-          in_.exclude->contains(absl::string_view(key_.data(), key_.size()))) {
-        continue;
+      if (in_.exclude != nullptr) {
+        std::string_view key = DocKey();
+        if (in_.exclude->contains(absl::string_view(key.data(), key.size()))) {
+          continue;
+        }
       }
       ++in_.stats->docs_examined;
       if (matcher_ != nullptr) {
@@ -136,7 +141,7 @@ class PlanSource final : public DocSource {
         if (!matcher_->MayMatch(doc_)) continue;
         absl::StatusOr<bool> m = matcher_->Matches(doc_);
         if (!m.ok()) {
-          status_ = CorruptionError(DescribeKey(key_), 0,
+          status_ = CorruptionError(DescribeKey(DocKey()), 0,
                                     std::string(m.status().message()));
           return false;
         }
@@ -146,9 +151,7 @@ class PlanSource final : public DocSource {
     }
   }
 
-  std::string_view pk() const override {
-    return std::string_view(key_).substr(in_.info->doc_prefix.size());
-  }
+  std::string_view pk() const override { return pk_; }
   std::string_view doc() const override { return doc_; }
   absl::Status status() const override { return status_; }
 
@@ -176,13 +179,15 @@ class PlanSource final : public DocSource {
         return false;
       }
       ++in_.stats->keys_examined;
-      entry_keys_.clear();
-      if (!AddEntry(&covered_)) {
+      if (!ReadEntry(&pk_)) {
         if (!status_.ok()) return false;
         continue;
       }
+      key_ = {};
       std::string_view v = it_->value();
       if (v.empty()) {
+        entry_keys_.clear();
+        AddDocKey(pk_, &covered_);
         docs_.clear();
         if (absl::Status st = Fetch(std::span<Wanted>(&covered_, 1));
             !st.ok()) {
@@ -192,14 +197,32 @@ class PlanSource final : public DocSource {
         if (!covered_.found) continue;
         v = docs_;
       }
-      key_ = EntryKey(covered_);
       doc_ = v;
       return true;
     }
   }
 
+  // Moves to the next entry of an index plan that fetches nothing (exact
+  // counts): its primary key is all it yields. False at the end or on
+  // error.
+  bool NextEntry() {
+    while (true) {
+      if (!walker_->Step()) {
+        status_ = it_->status();
+        return false;
+      }
+      ++in_.stats->keys_examined;
+      if (ReadEntry(&pk_)) break;
+      if (!status_.ok()) return false;
+    }
+    key_ = {};
+    doc_ = {};
+    return true;
+  }
+
   bool FromRecord() {
     key_ = it_->key();  // valid until it_ moves, at the next Next()
+    pk_ = key_.substr(in_.info->doc_prefix.size());
     doc_ = it_->value();
     return true;
   }
@@ -215,6 +238,7 @@ class PlanSource final : public DocSource {
       Wanted& w = batch_[pos_++];
       if (!w.found) continue;
       key_ = EntryKey(w);
+      pk_ = key_.substr(in_.info->doc_prefix.size());
       doc_ = std::string_view(docs_).substr(w.offset, w.size);
       return true;
     }
@@ -253,26 +277,49 @@ class PlanSource final : public DocSource {
     return true;
   }
 
-  // The document key of the current index entry into *w; false if the
-  // entry is malformed (status_ set) or its document was already returned.
-  bool AddEntry(Wanted* w) {
+  // The primary key of the current index entry (valid until it_ moves);
+  // false if the entry is malformed (status_ set) or its document was
+  // already returned.
+  bool ReadEntry(std::string_view* pk) {
     const IndexInfo& ix = *in_.plan.index;
-    std::string_view values, pk;
+    std::string_view values;
     if (!SplitIndexEntry(it_->key().substr(ix.prefix.size()),
-                         ix.spec.paths.size(), &values, &pk)) {
+                         ix.spec.paths.size(), &values, pk)) {
       status_ =
           CorruptionError(absl::StrFormat("index \"%s\" of collection \"%s\"",
                                           ix.spec.name, in_.info->spec.name),
                           0, "malformed index entry key");
       return false;
     }
-    if (in_.plan.dedup && !seen_.emplace(pk).second) return false;
+    return !in_.plan.dedup || seen_.emplace(*pk).second;
+  }
+
+  // The current index entry, to fetch, into *w; false as ReadEntry.
+  bool AddEntry(Wanted* w) {
+    std::string_view pk;
+    if (!ReadEntry(&pk)) return false;
+    AddDocKey(pk, w);
+    return true;
+  }
+
+  // Appends the document key of pk (at the current entry) to entry_keys_
+  // for *w.
+  void AddDocKey(std::string_view pk, Wanted* w) {
     w->key_offset = entry_keys_.size();
     entry_keys_.append(in_.info->doc_prefix).append(pk);
     w->key_size = entry_keys_.size() - w->key_offset;
     w->ts = it_->timestamp();
     w->found = false;
-    return true;
+  }
+
+  // The current document's key, built from pk_ when the path that found
+  // it had no use for it (index walks that fetch nothing).
+  std::string_view DocKey() {
+    if (key_.empty()) {
+      key_buf_.assign(in_.info->doc_prefix).append(pk_);
+      key_ = key_buf_;
+    }
+    return key_;
   }
 
   std::string_view EntryKey(const Wanted& w) const {
@@ -307,8 +354,11 @@ class PlanSource final : public DocSource {
   std::unique_ptr<Iterator> it_;
   std::unique_ptr<SpanWalker> walker_;
   absl::flat_hash_set<std::string> seen_;
-  // The current document's key and body; valid until the next Next().
+  // The current document's primary key, key (empty until DocKey() builds
+  // it, on paths that need no key) and body; valid until the next Next().
+  std::string_view pk_;
   std::string_view key_;
+  std::string key_buf_;
   std::string_view doc_;
   absl::Status status_;
   // Index plans.
