@@ -42,12 +42,7 @@ class CoveringIndexTest : public ::testing::Test {
   }
 
   void Open() {
-    Options o;
-    o.env = clock_.get();
-    o.block_size = 1024;  // many blocks
-    DocumentStoreOptions so;
-    so.env = clock_.get();
-    OpenDocStore(o, so, &db_, &store_);
+    OpenDocStoreWithBlocks(clock_.get(), 1024, &db_, &store_);  // many blocks
   }
 
   void Reopen() {

@@ -38,12 +38,8 @@ class DocIndexFetchTest : public ::testing::Test {
   void SetUp() override {
     mem_env_ = NewMemEnv();
     clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
-    Options o;
-    o.env = clock_.get();
-    o.block_size = 1024;  // many blocks: fetches cross block edges
-    DocumentStoreOptions so;
-    so.env = clock_.get();
-    OpenDocStore(o, so, &db_, &store_);
+    // Many blocks: fetches cross block edges.
+    OpenDocStoreWithBlocks(clock_.get(), 1024, &db_, &store_);
     ASSERT_TRUE(store_
                     ->CreateCollectionFromJson(
                         R"({"name":"c","key":"id","time":{"path":"ts",)"

@@ -31,6 +31,19 @@ inline void OpenDocStore(const Options& options,
   *store = std::move(*s);
 }
 
+// The same over `env` (the DB's and the store's), with data blocks of
+// `block_size` bytes: small ones make reads cross many block edges.
+inline void OpenDocStoreWithBlocks(Env* env, size_t block_size,
+                                   std::unique_ptr<DB>* db,
+                                   std::unique_ptr<DocumentStore>* store) {
+  Options options;
+  options.env = env;
+  options.block_size = block_size;
+  DocumentStoreOptions store_options;
+  store_options.env = env;
+  OpenDocStore(options, store_options, db, store);
+}
+
 // The keys a find yields, in order (expects the find to succeed).
 inline std::vector<std::string> FindKeys(DocumentStore* store,
                                          std::string_view coll,

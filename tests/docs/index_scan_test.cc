@@ -122,12 +122,7 @@ class IndexScanStoreTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     mem_env_ = NewMemEnv();
-    Options o;
-    o.env = mem_env_.get();
-    o.block_size = 1024;  // many blocks
-    DocumentStoreOptions so;
-    so.env = mem_env_.get();
-    OpenDocStore(o, so, &db_, &store_);
+    OpenDocStoreWithBlocks(mem_env_.get(), 1024, &db_, &store_);  // many blocks
     const std::string covering = GetParam() ? R"(,"covering":true)" : "";
     ASSERT_TRUE(store_
                     ->CreateCollectionFromJson(absl::StrFormat(
