@@ -174,15 +174,7 @@ class PlanSource final : public DocSource {
   // error.
   bool NextCovered() {
     while (true) {
-      if (!walker_->Step()) {
-        status_ = it_->status();
-        return false;
-      }
-      ++in_.stats->keys_examined;
-      if (!ReadEntry(&pk_)) {
-        if (!status_.ok()) return false;
-        continue;
-      }
+      if (!NextIndexEntry()) return false;
       key_ = {};
       std::string_view v = it_->value();
       if (v.empty()) {
@@ -206,18 +198,22 @@ class PlanSource final : public DocSource {
   // counts): its primary key is all it yields. False at the end or on
   // error.
   bool NextEntry() {
-    while (true) {
-      if (!walker_->Step()) {
-        status_ = it_->status();
-        return false;
-      }
-      ++in_.stats->keys_examined;
-      if (ReadEntry(&pk_)) break;
-      if (!status_.ok()) return false;
-    }
+    if (!NextIndexEntry()) return false;
     key_ = {};
     doc_ = {};
     return true;
+  }
+
+  // Steps to the next index entry whose primary key reads into pk_ (see
+  // ReadEntry); false at the end or on error (status_ set).
+  bool NextIndexEntry() {
+    while (walker_->Step()) {
+      ++in_.stats->keys_examined;
+      if (ReadEntry(&pk_)) return true;
+      if (!status_.ok()) return false;
+    }
+    status_ = it_->status();
+    return false;
   }
 
   bool FromRecord() {
