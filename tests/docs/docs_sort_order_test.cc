@@ -17,6 +17,7 @@
 #include "docs/doc_keys.h"
 #include "docs/doc_store_opener.h"
 #include "docs/filter_sort.h"
+#include "docs/index_downgrade.h"
 #include "docs/index_key.h"
 #include "docs/json_path.h"
 #include "docs/sorted_ids.h"
@@ -232,44 +233,9 @@ class EmptyArrayStoreTest : public ClockedDocStoreTest {
     return out;
   }
 
-  // Turns an index back into key version `version` (1 or 2) through the
-  // raw DB: empty-array components become null (merging duplicates, as
-  // those versions wrote one null entry), version 1 also moves the
-  // booleans; the definition loses or lowers its key_version.
+  // Turns an index back into key version `version` (index_downgrade.h).
   void Downgrade(std::string_view coll, const IndexSpec& spec, int version) {
-    const std::string prefix = docs::IndexPrefix(coll, spec.name);
-    WriteBatch b;
-    auto it = db_->NewIterator(ReadOptions(),
-                               ScanRange{prefix, docs::PrefixEnd(prefix)});
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      std::string key(it->key());
-      std::string old = key;
-      for (size_t i = prefix.size(); i < old.size();) {
-        size_t len = docs::IndexComponentSize(std::string_view(old).substr(i));
-        ASSERT_GT(len, 0u);
-        if (old[i] == '\x08') old[i] = '\x10';
-        if (version == 1 && old[i] == '\x18') old[i] = '\x60';
-        if (version == 1 && old[i] == '\x19') old[i] = '\x61';
-        i += len;
-      }
-      if (old == key) continue;
-      b.Delete(key, it->timestamp());
-      b.Put(old, it->timestamp(), it->value(), Expiry::At(it->expire_at()));
-    }
-    ASSERT_TRUE(it->status().ok());
-    it.reset();
-    std::string def = docs::IndexDefJson(spec, true);
-    const std::string member =
-        absl::StrFormat("\"key_version\":%d", docs::kIndexKeyVersion);
-    ASSERT_NE(def.find(member), std::string::npos);
-    if (version == 1) {
-      def.erase(def.find(member), member.size() + 1);  // and its comma
-    } else {
-      def.replace(def.find(member), member.size(),
-                  absl::StrFormat("\"key_version\":%d", version));
-    }
-    b.Put(docs::IndexDefKey(coll, spec.name), 0, def, Expiry::Never());
-    ASSERT_TRUE(db_->Write(WriteOptions(), b).ok());
+    ASSERT_GE(DowngradeIndex(db_.get(), coll, spec, version), 0);
   }
 
   std::string StoredDef(std::string_view coll, std::string_view index) {
