@@ -300,10 +300,17 @@ class RowBlock final : public Block {
     // the target's.
     uint32_t span = 2 * static_cast<uint32_t>(kRestartBytes);
     if (has_point_index()) {
-      // The first candidate run.
+      // The first candidate run, probing as the seek will (the key is often
+      // not in its home bucket; a miss here would cost the seek a full
+      // memory round trip).
       const uint64_t h = PointHash(target);
-      const uint16_t b = buckets_[Bucket(h)];
-      if (b == kEmptyBucket || BucketTag(b) != HashTag(h)) return;
+      uint16_t b = kEmptyBucket;
+      for (uint32_t i = Bucket(h), probes = 0; probes <= bucket_mask_;
+           i = (i + 1) & bucket_mask_, ++probes) {
+        b = buckets_[i];
+        if (b == kEmptyBucket || BucketTag(b) == HashTag(h)) break;
+      }
+      if (b == kEmptyBucket) return;
       // The whole run: the key's first entry is somewhere in it.
       const uint32_t r = BucketRestart(b);
       from = restart(r);
