@@ -94,9 +94,7 @@ class DBImpl::PointReader {
       if (st.verdict != 0) st.verdict = Decide(st, begin, c, /*complete=*/true);
       if (st.verdict == 1) {
         const Candidate& v = cands_[st.winner];
-        found(order_[p],
-              std::string_view(values_).substr(v.value_offset, v.value_size),
-              v.expire_at);
+        found(order_[p], Value(v), v.expire_at);
       }
     }
     return absl::OkStatus();
@@ -114,7 +112,10 @@ class DBImpl::PointReader {
     SequenceNumber seq;
     ValueKind kind;
     int64_t expire_at;
-    size_t value_offset, value_size;  // in values_ (sources move on)
+    // The value: in a pinned block or a memtable (data), or copied into
+    // values_ at value_offset (data null: its source moved on).
+    const char* data;
+    size_t value_offset, value_size;
   };
   struct FileWork {
     std::shared_ptr<Table> table;
@@ -137,11 +138,18 @@ class DBImpl::PointReader {
     return std::string_view(targets_).substr(st.target_offset, st.target_size);
   }
 
+  // `stable`: the value stays where it is while this reader lives.
   void AddCandidate(size_t p, const ParsedInternalKey& ik, int64_t expire_at,
-                    std::string_view value) {
+                    std::string_view value, bool stable) {
     cands_.push_back(Candidate{static_cast<uint32_t>(p), ik.seq, ik.kind,
-                               expire_at, values_.size(), value.size()});
-    values_.append(value);
+                               expire_at, stable ? value.data() : nullptr,
+                               values_.size(), value.size()});
+    if (!stable) values_.append(value);
+  }
+  std::string_view Value(const Candidate& c) const {
+    return c.data != nullptr
+               ? std::string_view(c.data, c.value_size)
+               : std::string_view(values_).substr(c.value_offset, c.value_size);
   }
 
   // Memtables, newest first. Their versions are newer than anything in an
@@ -166,7 +174,8 @@ class DBImpl::PointReader {
           return absl::DataLossError("malformed internal key in a memtable");
         }
         if (ik.ts != k.ts || ik.user_key != k.key) break;
-        AddCandidate(p, ik, it->expire_at(), it->value());
+        // Memtable entries live as long as view_ holds the memtable.
+        AddCandidate(p, ik, it->expire_at(), it->value(), /*stable=*/true);
       }
       if (!it->status().ok()) return it->status();
     }
@@ -226,7 +235,9 @@ class DBImpl::PointReader {
     return TableMultiGet(
         *work.table, tro_, work.targets,
         [&](uint32_t p, const ParsedInternalKey& ik, int64_t expire_at,
-            std::string_view value) { AddCandidate(p, ik, expire_at, value); });
+            std::string_view value,
+            bool pinned) { AddCandidate(p, ik, expire_at, value, pinned); },
+        &pins_);
   }
 
   // Over versions [begin, end) of cands_, newest first: 1 = found (winner
@@ -255,6 +266,7 @@ class DBImpl::PointReader {
   std::string targets_;          // seek keys, back to back
   std::vector<Candidate> cands_;
   std::string values_;
+  BlockPins pins_;  // the blocks pinned candidates' values lie in
   absl::flat_hash_map<uint64_t, FileWork> files_;
 };
 

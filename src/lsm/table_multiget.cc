@@ -14,15 +14,29 @@ namespace {
 // Targets are processed in passes over the whole batch, each pass touching
 // only memory an earlier pass started loading, so that the cache misses of
 // many targets overlap instead of following one another (group
-// prefetching). The passes: find each target's block in the index and
-// start loading its cache slot; start loading the cached block objects;
-// take the blocks (reading missing ones from the file) and start loading
-// each target's search structure; start loading each target's entry; emit.
+// prefetching). The passes: find each target's block in the index; start
+// loading their cache slots; start loading the cached block objects; take
+// the blocks (reading missing ones from the file); start loading each
+// target's search structure; start loading each target's entry; emit.
+//
+// Passes that take locks or touch reference counts (locked instructions,
+// which wait for every earlier load) are kept apart from passes whose loads
+// miss the cache: interleaved, each lock would wait out the previous
+// target's miss and the overlap would be lost.
 class Reader {
  public:
   Reader(const Table& table, const TableReadOptions& options,
-         TablePointEmit emit)
-      : table_(table), index_(table.index()), options_(options), emit_(emit) {}
+         TablePointEmit emit, BlockPins* pins)
+      : table_(table),
+        index_(table.index()),
+        options_(options),
+        emit_(emit),
+        pins_(pins) {}
+  ~Reader() {
+    if (pins_ != nullptr) {
+      for (auto& b : blocks_) pins_->push_back(std::move(b));
+    }
+  }
 
   absl::Status Run(std::span<const TablePointTarget> targets) {
     const size_t n = targets.size();
@@ -35,6 +49,8 @@ class Reader {
                SkipReason(index_[p.block_no], options_) == BlockSkip::kNone;
       p.first_of_block = p.read && (i == 0 || !plan_[i - 1].read ||
                                     plan_[i - 1].block_no != p.block_no);
+    }
+    for (const Plan& p : plan_) {
       if (p.first_of_block) table_.PrefetchCacheEntry(p.block_no);
     }
     for (const Plan& p : plan_) {
@@ -45,11 +61,16 @@ class Reader {
       if (p.first_of_block) {
         auto block = table_.ReadDataBlock(p.block_no, options_.fill_cache);
         if (!block.ok()) return block.status();
-        p.block = std::move(*block);
+        p.block = block->get();
+        blocks_.push_back(std::move(*block));
       } else if (p.read) {
         p.block = plan_[i - 1].block;
       }
-      if (p.block != nullptr) p.block->PrefetchIndex(targets[i].seek_key);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (plan_[i].block != nullptr) {
+        plan_[i].block->PrefetchIndex(targets[i].seek_key);
+      }
     }
     for (size_t i = 0; i < n; ++i) {
       if (plan_[i].block != nullptr) {
@@ -57,13 +78,11 @@ class Reader {
       }
     }
     for (size_t i = 0; i < n; ++i) {
-      Plan& p = plan_[i];
-      absl::Status s;
-      if (p.block_no < index_.size()) {  // else past the table
-        s = p.block == nullptr ? Slow(targets[i])
-                               : InBlock(*p.block, p.block_no, targets[i]);
-      }
-      p.block.reset();
+      const Plan& p = plan_[i];
+      if (p.block_no >= index_.size()) continue;  // past the table
+      absl::Status s = p.block == nullptr
+                           ? Slow(targets[i])
+                           : InBlock(*p.block, p.block_no, targets[i]);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -72,9 +91,10 @@ class Reader {
  private:
   struct Plan {
     size_t block_no = 0;
-    bool read = false;                   // the block may hold the target
-    bool first_of_block = false;         // the batch's first target in it
-    std::shared_ptr<const Block> block;  // null: past the table or skipped
+    bool read = false;            // the block may hold the target
+    bool first_of_block = false;  // the batch's first target in it
+    const Block* block =
+        nullptr;  // in blocks_; null: past the table or skipped
   };
 
   // The first block at or after from_ whose last key >= target.
@@ -105,7 +125,8 @@ class Reader {
     if (it_ == nullptr || !block.Rebind(it_.get())) it_ = block.NewIterator();
     size_t emitted = 0;
     bool ended = false;
-    absl::Status s = EmitFrom(it_.get(), t, 0, &emitted, &ended);
+    absl::Status s =
+        EmitFrom(it_.get(), t, 0, &emitted, &ended, pins_ != nullptr);
     if (!s.ok() || ended || emitted == 0 || block_no + 1 >= index_.size()) {
       return s;
     }
@@ -124,14 +145,15 @@ class Reader {
     if (slow_ == nullptr) slow_ = table_.NewIterator(options_);
     size_t seen = 0;
     bool ended = false;
-    return EmitFrom(slow_.get(), t, already, &seen, &ended);
+    return EmitFrom(slow_.get(), t, already, &seen, &ended, /*pinned=*/false);
   }
 
   // Seeks `it` to the target and emits the entries of its (user key, ts)
   // after the first `skip`; *seen counts them all, *ended says a later
-  // entry (not the iterator's end) stopped the walk.
+  // entry (not the iterator's end) stopped the walk. `pinned`: the values
+  // lie in blocks that *pins_ will hold.
   absl::Status EmitFrom(InternalIterator* it, const TablePointTarget& t,
-                        size_t skip, size_t* seen, bool* ended) {
+                        size_t skip, size_t* seen, bool* ended, bool pinned) {
     const std::string_view user_key = ExtractUserKey(t.seek_key);
     const Timestamp ts = ExtractTimestamp(t.seek_key);
     ParsedInternalKey ik;
@@ -144,7 +166,9 @@ class Reader {
         *ended = true;
         break;
       }
-      if ((*seen)++ >= skip) emit_(t.id, ik, it->expire_at(), it->value());
+      if ((*seen)++ >= skip) {
+        emit_(t.id, ik, it->expire_at(), it->value(), pinned);
+      }
     }
     return it->status();
   }
@@ -153,18 +177,20 @@ class Reader {
   const std::vector<IndexEntry>& index_;
   const TableReadOptions& options_;
   TablePointEmit emit_;
+  BlockPins* const pins_;
   size_t from_ = 0;
   std::vector<Plan> plan_;
-  std::unique_ptr<InternalIterator> it_;    // over one block, rebound
-  std::unique_ptr<InternalIterator> slow_;  // over the table
+  std::vector<std::shared_ptr<const Block>> blocks_;  // the blocks read
+  std::unique_ptr<InternalIterator> it_;              // over one block, rebound
+  std::unique_ptr<InternalIterator> slow_;            // over the table
 };
 
 }  // namespace
 
 absl::Status TableMultiGet(const Table& table, const TableReadOptions& options,
                            std::span<const TablePointTarget> targets,
-                           TablePointEmit emit) {
-  Reader reader(table, options, emit);
+                           TablePointEmit emit, BlockPins* pins) {
+  Reader reader(table, options, emit, pins);
   return reader.Run(targets);
 }
 

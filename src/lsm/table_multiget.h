@@ -7,8 +7,10 @@
 #define STRATA_LSM_TABLE_MULTIGET_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -22,18 +24,23 @@ struct TablePointTarget {
   uint32_t id;                // passed back to the caller
 };
 
+// Blocks a caller keeps alive so that emitted values stay valid.
+using BlockPins = std::vector<std::shared_ptr<const Block>>;
+
 // One entry of a target's (user key, ts): every version at or below the
-// read sequence, newest first.
-using TablePointEmit =
-    absl::FunctionRef<void(uint32_t id, const ParsedInternalKey& key,
-                           int64_t expire_at, std::string_view value)>;
+// read sequence, newest first. `value` is valid during the call, or, when
+// `pinned`, as long as the caller's pins.
+using TablePointEmit = absl::FunctionRef<void(
+    uint32_t id, const ParsedInternalKey& key, int64_t expire_at,
+    std::string_view value, bool pinned)>;
 
 // Emits, for each target (sorted by seek_key), the entries of its
 // (user key, ts) from `table`, reading as options say (block skipping by
-// time and expiry, cache fill).
+// time and expiry, cache fill). With `pins`, the blocks read are appended
+// to it (and most values emitted pinned); without, nothing is pinned.
 absl::Status TableMultiGet(const Table& table, const TableReadOptions& options,
                            std::span<const TablePointTarget> targets,
-                           TablePointEmit emit);
+                           TablePointEmit emit, BlockPins* pins = nullptr);
 
 }  // namespace strata
 
