@@ -160,18 +160,6 @@ bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
   return true;
 }
 
-// The 8 bytes of user key k from offset `from`, zero-padded, big-endian:
-// if Window(a, i) < Window(b, i) for keys equal before i, then a < b (a
-// key that ends reads as zeros, and is then a prefix of the other). Equal
-// windows decide nothing.
-inline uint64_t Window(std::string_view k, size_t from) {
-  char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  if (k.size() > from) {
-    std::memcpy(buf, k.data() + from, std::min<size_t>(8, k.size() - from));
-  }
-  return DecodeBigEndian64(buf);
-}
-
 // Blocks with at least this many restarts get restart fingerprints.
 constexpr uint32_t kMinFingerprintRestarts = 8;
 
@@ -219,7 +207,7 @@ class RowBlock final : public Block {
   // Seeks compare against restart keys through a compact array instead of
   // parsing each probed entry (a cache miss apiece in a cold block): every
   // restart's user key shares prefix() (that of the first and last
-  // restart keys), and fingerprint(i) is the Window after it. Empty when
+  // restart keys), and fingerprint(i) is the KeyWindow after it. Empty when
   // the block has few restarts.
   // The prefix bytes are stored just before the fingerprints, so one
   // prefetch covers both.
@@ -244,7 +232,7 @@ class RowBlock final : public Block {
   bool SearchFingerprints(std::string_view tuk, std::string_view target,
                           uint32_t* left) const {
     const uint64_t* fp = fingerprints();
-    const uint64_t t = Window(tuk, prefix_len_);
+    const uint64_t t = KeyWindow(tuk, prefix_len_);
     uint32_t lo = 0, hi = num_restarts_ - 1;
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo + 1) / 2;
@@ -323,7 +311,7 @@ class RowBlock final : public Block {
       // target's fingerprint. Equal fingerprints are not resolved (that
       // would read an entry, the very miss this hides).
       const uint64_t* fp = fingerprints();
-      const uint64_t t = Window(tuk, prefix_len_);
+      const uint64_t t = KeyWindow(tuk, prefix_len_);
       uint32_t lo = 0, hi = num_restarts_ - 1;
       while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1) / 2;
@@ -376,7 +364,7 @@ class RowBlock final : public Block {
     fingerprints_.assign(prefix_words_ + num_restarts_ + offset_words, 0);
     std::memcpy(fingerprints_.data(), first.data(), cp);
     for (uint32_t i = 0; i < num_restarts_; ++i) {
-      fingerprints_[prefix_words_ + i] = Window(RestartUserKey(i), cp);
+      fingerprints_[prefix_words_ + i] = KeyWindow(RestartUserKey(i), cp);
     }
     // A copy of the restart offsets next to the fingerprints, so a seek
     // does not also miss on the restart array at the block's end.

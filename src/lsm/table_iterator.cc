@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "lsm/dbformat.h"
+#include "lsm/partition_near.h"
 #include "lsm/table_reader.h"
 
 namespace strata {
@@ -79,47 +80,16 @@ class TableIterator final : public InternalIterator {
  private:
   // The first block whose last key >= target (index_.size() if none).
   size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
-    return PartitionNear([&](size_t i) {  // block i ends before target
-      return CompareInternalKeys(index_[i].last_key, target) < 0;
-    });
+    return table_->FirstBlockEndingAtOrAfter(
+        target, block_data_ != nullptr ? block_ : index_.size());
   }
 
   // The first block i for which before(i) is false (index_.size() if
-  // none); before must be true for a prefix of the blocks. Seeks usually
-  // move forward a little (sorted point lookups, window edges, the next
-  // series' last point), so search outward from the loaded block with
-  // doubling steps before bisecting: a few probes of nearby index entries
-  // instead of a full binary search over cold ones.
+  // none), searched from the loaded block (partition_near.h).
   template <class Before>
   size_t PartitionNear(const Before& before) const {
-    size_t lo = 0, hi = index_.size();  // answer in [lo, hi]
-    if (block_data_ != nullptr && block_ < index_.size()) {
-      if (before(block_)) {
-        lo = block_ + 1;
-        for (size_t step = 1; lo < hi; step *= 2) {
-          size_t probe = std::min(block_ + step, hi - 1);
-          if (!before(probe)) {
-            hi = probe;
-            break;
-          }
-          lo = probe + 1;
-          if (probe == hi - 1) break;
-        }
-      } else if (block_ == 0 || before(block_ - 1)) {
-        return block_;
-      } else {
-        hi = block_ - 1;
-      }
-    }
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (before(mid)) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return strata::PartitionNear(
+        index_.size(), block_data_ != nullptr ? block_ : index_.size(), before);
   }
 
   // True if the read cannot see anything in block i; counts the skip.

@@ -43,7 +43,7 @@ class Reader {
     plan_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       Plan& p = plan_[i];
-      p.block_no = FirstBlockEndingAtOrAfter(targets[i].seek_key);
+      p.block_no = table_.FirstBlockEndingAtOrAfter(targets[i].seek_key, from_);
       from_ = p.block_no;
       p.read = p.block_no < index_.size() &&
                SkipReason(index_[p.block_no], options_) == BlockSkip::kNone;
@@ -96,27 +96,6 @@ class Reader {
     const Block* block =
         nullptr;  // in blocks_; null: past the table or skipped
   };
-
-  // The first block at or after from_ whose last key >= target.
-  size_t FirstBlockEndingAtOrAfter(std::string_view target) const {
-    auto ends_before = [&](const IndexEntry& e) {
-      return CompareInternalKeys(e.last_key, target) < 0;
-    };
-    size_t lo = from_, hi = index_.size();
-    // Gallop from the previous target's block: the next one is near.
-    for (size_t step = 1; lo < hi; step *= 2) {
-      size_t probe = std::min(lo + step - 1, hi - 1);
-      if (!ends_before(index_[probe])) {
-        hi = probe;
-        break;
-      }
-      lo = probe + 1;
-    }
-    auto it = std::partition_point(index_.begin() + static_cast<ptrdiff_t>(lo),
-                                   index_.begin() + static_cast<ptrdiff_t>(hi),
-                                   ends_before);
-    return static_cast<size_t>(it - index_.begin());
-  }
 
   // Emits the target's entries from its block; the general path if they
   // may continue in the next block.

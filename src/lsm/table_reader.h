@@ -102,6 +102,12 @@ class Table : public std::enable_shared_from_this<Table> {
   // the data block it names at position i (from the cache or disk; bumps
   // blocks_read and the cache counters, one hit or miss per call).
   const std::vector<IndexEntry>& index() const { return index_; }
+  // The first block whose last key >= target (index().size() if none).
+  // Searches outward from block `near` (index().size(): no guess) with
+  // doubling steps before bisecting, over a compact array of last-key
+  // windows: seeks mostly land near the previous one, and the index entries
+  // themselves are cold.
+  size_t FirstBlockEndingAtOrAfter(std::string_view target, size_t near) const;
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
       size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
   // For batched point reads, ahead of ReadDataBlock(i) (block_cache.h):
@@ -132,6 +138,11 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t data_end_ = 0;  // first byte after the data blocks
   TableProperties props_;
   std::vector<IndexEntry> index_;
+  // The user keys of the blocks' last keys share their first
+  // last_prefix_len_ bytes; last_windows_[i] is block i's KeyWindow after
+  // them.
+  size_t last_prefix_len_ = 0;
+  std::vector<uint64_t> last_windows_;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;
 };

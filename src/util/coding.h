@@ -4,6 +4,7 @@
 #ifndef STRATA_UTIL_CODING_H_
 #define STRATA_UTIL_CODING_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -67,6 +68,17 @@ inline uint64_t DecodeBigEndian64(const char* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
   return __builtin_bswap64(v);
+}
+// The 8 bytes of s from offset `from`, zero-padded, big-endian: if
+// KeyWindow(a, i) < KeyWindow(b, i) for strings equal before i, then a < b
+// (a string that ends reads as zeros, and is then a prefix of the other).
+// Equal windows decide nothing. Lets searches compare integers.
+inline uint64_t KeyWindow(std::string_view s, size_t from) {
+  char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (s.size() > from) {
+    std::memcpy(buf, s.data() + from, std::min<size_t>(8, s.size() - from));
+  }
+  return DecodeBigEndian64(buf);
 }
 // Signed ints with the sign bit flipped, so memcmp order is numeric order.
 inline void EncodeOrderedInt64(char* dst, int64_t v) {
