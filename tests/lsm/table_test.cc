@@ -349,6 +349,64 @@ TEST(TableBuilder, TimeSeriesBlocksGrowOnlyWithAColumnarCodec) {
   }
 }
 
+// The index search compares 8-byte windows of the last keys after their
+// shared prefix and falls back to whole keys on ties: keys whose windows
+// tie (long equal runs after the prefix), differ only in ts or sequence,
+// or lie outside the prefix must land where a plain scan of the index says,
+// from any starting guess.
+TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
+  Random rnd(29);
+  std::vector<TestEntry> entries;
+  for (int i = 0; i < 3000; i++) {
+    // "pre/" + a long filler that ties every window, then the part that
+    // differs; some keys shorter than the window.
+    const std::string uk =
+        rnd.OneIn(10) ? absl::StrFormat("pre/%d", rnd.Uniform(10))
+                      : absl::StrFormat("pre/%s%04d", std::string(10, 'x'),
+                                        rnd.Uniform(400));
+    entries.push_back(TestEntry{
+        IKey(uk, static_cast<Timestamp>(rnd.Uniform(5)), 1 + rnd.Uniform(9)),
+        kNeverExpires, std::string(rnd.Uniform(40), 'v')});
+  }
+  SortEntries(&entries);
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const TestEntry& a, const TestEntry& b) {
+                              return a.key == b.key;
+                            }),
+                entries.end());
+  TableBuildOptions bo;
+  bo.block_size = 512;
+  bo.encoding = BlockEncodingChoice::kRow;
+  auto table = OpenTable(BuildTable(bo, entries));
+  ASSERT_TRUE(table.ok()) << table.status();
+  const std::vector<IndexEntry>& index = (*table)->index();
+  ASSERT_GT(index.size(), 50u);
+  for (int i = 0; i < 5000; i++) {
+    std::string uk;
+    switch (rnd.Uniform(4)) {
+      case 0:  // outside the shared prefix, both sides
+        uk = rnd.OneIn(2) ? "pra" : "prf";
+        break;
+      case 1:  // a prefix of the shared prefix
+        uk = "pr";
+        break;
+      default:
+        uk = ExtractUserKey(entries[rnd.Uniform(entries.size())].key);
+        if (rnd.OneIn(3)) uk += "0";
+    }
+    const std::string target =
+        IKey(uk, static_cast<Timestamp>(rnd.Uniform(6)), rnd.Uniform(11));
+    size_t want = 0;
+    while (want < index.size() &&
+           CompareInternalKeys(index[want].last_key, target) < 0) {
+      want++;
+    }
+    const size_t near = rnd.Uniform(index.size() + 1);
+    ASSERT_EQ((*table)->FirstBlockEndingAtOrAfter(target, near), want)
+        << DescribeKey(target) << " from " << near;
+  }
+}
+
 TEST(TableIterator, KeepsTheTableAlive) {
   std::vector<TestEntry> ref = RandomEntries(13, 500);
   auto table = OpenTable(BuildTable(TableBuildOptions(), ref));
