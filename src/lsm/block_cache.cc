@@ -2,6 +2,8 @@
 // shard so that readers of different blocks rarely contend.
 #include "lsm/block_cache.h"
 
+#include <algorithm>
+
 #include "absl/hash/hash.h"
 
 namespace strata {
@@ -9,11 +11,11 @@ namespace strata {
 BlockCache::BlockCache(size_t capacity_bytes)
     : capacity_(capacity_bytes), shard_capacity_(capacity_bytes / kNumShards) {}
 
-BlockCache::Shard& BlockCache::ShardFor(const Key& key) {
+size_t BlockCache::ShardIndex(const Key& key) {
   // The low bits of absl::Hash pick the bucket inside the shard's map; take
   // the shard from the high bits so the two stay independent.
   size_t h = absl::Hash<Key>()(key);
-  return shards_[(h >> 32) % kNumShards];
+  return (h >> 32) % kNumShards;
 }
 
 std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
@@ -31,25 +33,61 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
   return it->second.block;
 }
 
-void BlockCache::PrefetchEntry(uint64_t file, uint64_t offset) {
-  Key key(file, offset);
-  Shard& s = ShardFor(key);
-  MutexLock lock(&s.mu);
-  s.map.prefetch(key);
-}
-
-void BlockCache::PrefetchBlock(uint64_t file, uint64_t offset) {
-  Key key(file, offset);
-  Shard& s = ShardFor(key);
-  MutexLock lock(&s.mu);
-  auto it = s.map.find(key);
-  if (it == s.map.end()) return;
-  // Blocks made by make_shared sit right after their reference counts;
-  // a row block keeps what a point read needs in its first 80 bytes.
-  const char* p = reinterpret_cast<const char*>(it->second.block.get());
-  __builtin_prefetch(p - 16, 1);
-  __builtin_prefetch(p + 40);
-  __builtin_prefetch(p + 79);
+size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
+                              std::span<std::shared_ptr<const Block>> out) {
+  const size_t n = offsets.size();
+  // The keys' positions grouped by shard (a counting sort).
+  std::array<uint32_t, kNumShards + 1> begin{};
+  std::vector<uint8_t> shard(n);
+  for (size_t i = 0; i < n; ++i) {
+    shard[i] = static_cast<uint8_t>(ShardIndex(Key(file, offsets[i])));
+    ++begin[shard[i] + 1];
+  }
+  for (int s = 0; s < kNumShards; ++s) begin[s + 1] += begin[s];
+  std::vector<uint32_t> order(n);
+  std::array<uint32_t, kNumShards> fill;
+  std::copy(begin.begin(), begin.end() - 1, fill.begin());
+  for (size_t i = 0; i < n; ++i)
+    order[fill[shard[i]]++] = static_cast<uint32_t>(i);
+  // Each step runs for every key, shard by shard, each shard locked once.
+  size_t hits = 0;
+  for (int step = 0; step < 3; ++step) {
+    for (int sh = 0; sh < kNumShards; ++sh) {
+      if (begin[sh] == begin[sh + 1]) continue;
+      Shard& s = shards_[sh];
+      MutexLock lock(&s.mu);
+      for (uint32_t j = begin[sh]; j < begin[sh + 1]; ++j) {
+        const uint32_t i = order[j];
+        const Key key(file, offsets[i]);
+        if (step == 0) {  // start loading the slot
+          s.map.prefetch(key);
+          continue;
+        }
+        auto it = s.map.find(key);
+        if (step == 1) {  // start loading the block and its counts
+          if (it == s.map.end()) continue;
+          // Blocks made by make_shared sit right after their reference
+          // counts; a row block keeps what a point read needs in its first
+          // 80 bytes.
+          const char* p = reinterpret_cast<const char*>(it->second.block.get());
+          __builtin_prefetch(p - 16, 1);
+          __builtin_prefetch(p + 40);
+          __builtin_prefetch(p + 79);
+          continue;
+        }
+        if (it == s.map.end()) {
+          out[i] = nullptr;
+          continue;
+        }
+        it->second.referenced = true;
+        out[i] = it->second.block;
+        ++hits;
+      }
+    }
+  }
+  hits_.fetch_add(hits, std::memory_order_relaxed);
+  misses_.fetch_add(n - hits, std::memory_order_relaxed);
+  return hits;
 }
 
 void BlockCache::EvictTo(Shard& s, size_t budget,

@@ -4,8 +4,9 @@
 // Replacement is CLOCK (LRU with second chance): a hit only marks its
 // entry; eviction walks a ring of keys in insertion order and gives marked
 // entries another turn. Entries live in the hash map's own slots, so a hit
-// reads the slot and then the block, nothing in between, and batched
-// readers can start loading both ahead of their lookups (Prefetch*).
+// reads the slot and then the block, nothing in between; batched readers
+// look up many blocks at once (LookupMany), loading all their slots, then
+// all their blocks, under one lock per shard and step.
 #ifndef STRATA_LSM_BLOCK_CACHE_H_
 #define STRATA_LSM_BLOCK_CACHE_H_
 
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -42,12 +44,13 @@ class BlockCache {
   // Drops every block of `file` (after the file is deleted).
   void EraseFile(uint64_t file);
 
-  // Hints for readers about to look up many keys (no effect on contents
-  // or counters): start loading the key's map slot into the CPU cache;
-  // later, once it has arrived, the cached block's object and reference
-  // count, so that the Lookup after it does not wait on memory.
-  void PrefetchEntry(uint64_t file, uint64_t offset);
-  void PrefetchBlock(uint64_t file, uint64_t offset);
+  // out[i] = Lookup(file, offsets[i]) for every i (same marks and
+  // counters), for point reads of many keys: each step (start loading the
+  // keys' slots; find them and start loading their blocks; take the
+  // blocks) runs for every key before the next, so the memory loads of
+  // different keys overlap, and locks each shard once. Returns the hits.
+  size_t LookupMany(uint64_t file, std::span<const uint64_t> offsets,
+                    std::span<std::shared_ptr<const Block>> out);
 
   size_t capacity() const { return capacity_; }
   // Sum of MemoryUsage() of the cached blocks.
@@ -72,7 +75,8 @@ class BlockCache {
     size_t charge ABSL_GUARDED_BY(mu) = 0;
   };
 
-  Shard& ShardFor(const Key& key);
+  static size_t ShardIndex(const Key& key);
+  Shard& ShardFor(const Key& key) { return shards_[ShardIndex(key)]; }
   static void EvictTo(Shard& s, size_t budget,
                       std::vector<std::shared_ptr<const Block>>* dropped)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);

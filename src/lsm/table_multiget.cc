@@ -14,10 +14,10 @@ namespace {
 // Targets are processed in passes over the whole batch, each pass touching
 // only memory an earlier pass started loading, so that the cache misses of
 // many targets overlap instead of following one another (group
-// prefetching). The passes: find each target's block in the index; start
-// loading their cache slots; start loading the cached block objects; take
-// the blocks (reading missing ones from the file); start loading each
-// target's search structure; start loading each target's entry; emit.
+// prefetching). The passes: find each target's block in the index; take
+// the blocks, each once, in one batch through the cache (which runs its own
+// passes: slots, then blocks) and from the file for misses; start loading
+// each target's search structure; start loading each target's entry; emit.
 //
 // Passes that take locks or touch reference counts (locked instructions,
 // which wait for every earlier load) are kept apart from passes whose loads
@@ -50,19 +50,21 @@ class Reader {
       p.first_of_block = p.read && (i == 0 || !plan_[i - 1].read ||
                                     plan_[i - 1].block_no != p.block_no);
     }
+    // The blocks, each once (one batch through the cache).
+    block_nos_.clear();
     for (const Plan& p : plan_) {
-      if (p.first_of_block) table_.PrefetchCacheEntry(p.block_no);
+      if (p.first_of_block) block_nos_.push_back(p.block_no);
     }
-    for (const Plan& p : plan_) {
-      if (p.first_of_block) table_.PrefetchCachedBlock(p.block_no);
+    blocks_.resize(block_nos_.size());
+    if (absl::Status s =
+            table_.ReadDataBlocks(block_nos_, options_.fill_cache, blocks_);
+        !s.ok()) {
+      return s;
     }
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0, k = 0; i < n; ++i) {
       Plan& p = plan_[i];
       if (p.first_of_block) {
-        auto block = table_.ReadDataBlock(p.block_no, options_.fill_cache);
-        if (!block.ok()) return block.status();
-        p.block = block->get();
-        blocks_.push_back(std::move(*block));
+        p.block = blocks_[k++].get();
       } else if (p.read) {
         p.block = plan_[i - 1].block;
       }
@@ -159,7 +161,8 @@ class Reader {
   BlockPins* const pins_;
   size_t from_ = 0;
   std::vector<Plan> plan_;
-  std::vector<std::shared_ptr<const Block>> blocks_;  // the blocks read
+  std::vector<size_t> block_nos_;                     // the blocks to read
+  std::vector<std::shared_ptr<const Block>> blocks_;  // and the blocks read
   std::unique_ptr<InternalIterator> it_;              // over one block, rebound
   std::unique_ptr<InternalIterator> slow_;            // over the table
 };

@@ -17,8 +17,9 @@
 namespace strata {
 namespace {
 
-void Bump(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter) {
-  if (stats != nullptr) ReadStats::Bump(stats->*counter);
+void Bump(ReadStats* stats, std::atomic<uint64_t> ReadStats::*counter,
+          uint64_t n = 1) {
+  if (stats != nullptr && n > 0) ReadStats::Bump(stats->*counter, n);
 }
 
 // Compact forms are cached beside the decoded ones under the block's offset
@@ -236,14 +237,29 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlock(
   return block;
 }
 
-void Table::PrefetchCacheEntry(size_t i) const {
-  if (cache_ != nullptr)
-    cache_->PrefetchEntry(file_number_, index_[i].handle.offset);
-}
-
-void Table::PrefetchCachedBlock(size_t i) const {
-  if (cache_ != nullptr)
-    cache_->PrefetchBlock(file_number_, index_[i].handle.offset);
+absl::Status Table::ReadDataBlocks(
+    std::span<const size_t> blocks, bool fill_cache,
+    std::span<std::shared_ptr<const Block>> out) const {
+  const size_t n = blocks.size();
+  if (cache_ != nullptr) {
+    std::vector<uint64_t> offsets(n);
+    for (size_t k = 0; k < n; ++k) offsets[k] = index_[blocks[k]].handle.offset;
+    const size_t hits = cache_->LookupMany(file_number_, offsets, out);
+    Bump(stats_, &ReadStats::block_cache_hits, hits);
+    Bump(stats_, &ReadStats::block_cache_misses, n - hits);
+  }
+  Bump(stats_, &ReadStats::blocks_read, n);
+  for (size_t k = 0; k < n; ++k) {
+    if (cache_ != nullptr && out[k] != nullptr) continue;
+    absl::StatusOr<std::shared_ptr<const Block>> block =
+        ReadDataBlockFromFile(blocks[k]);
+    if (!block.ok()) return block.status();
+    if (cache_ != nullptr && fill_cache) {
+      cache_->Insert(file_number_, index_[blocks[k]].handle.offset, *block);
+    }
+    out[k] = std::move(*block);
+  }
+  return absl::OkStatus();
 }
 
 bool Table::KeyMayMatch(std::string_view user_key) const {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,11 +111,13 @@ class Table : public std::enable_shared_from_this<Table> {
   size_t FirstBlockEndingAtOrAfter(std::string_view target, size_t near) const;
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
       size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
-  // For batched point reads, ahead of ReadDataBlock(i) (block_cache.h):
-  // start loading block i's cache slot, then, once it arrived, the cached
-  // block itself. No effect on contents or counters.
-  void PrefetchCacheEntry(size_t i) const;
-  void PrefetchCachedBlock(size_t i) const;
+  // ReadDataBlock for many blocks at once, for batched point reads: out[k]
+  // is block blocks[k] (decoded form), the cache searched for all of them
+  // in one batch (BlockCache::LookupMany), misses read from the file.
+  // Counts as the ReadDataBlock calls would.
+  absl::Status ReadDataBlocks(
+      std::span<const size_t> blocks, bool fill_cache,
+      std::span<std::shared_ptr<const Block>> out) const;
 
  private:
   Table(std::unique_ptr<RandomAccessFile> file, uint64_t file_size,

@@ -98,20 +98,44 @@ TEST(BlockCache, EraseFileDropsOnlyThatFile) {
   }
 }
 
-// The prefetch hints change neither contents nor counters.
-TEST(BlockCache, PrefetchesChangeNothing) {
-  BlockCache cache(1 << 20);
-  auto b = Fake(100);
-  cache.Insert(1, 0, b);
-  for (uint64_t off : {0, 1, 2}) {
-    cache.PrefetchEntry(1, off);
-    cache.PrefetchBlock(1, off);
+// LookupMany answers, marks and counts as one Lookup per key would: two
+// caches fed the same blocks, one read through LookupMany and one through
+// Lookup (keys of every shard, repeats, misses), then filled past their
+// budget, keep the same blocks.
+TEST(BlockCache, LookupManyIsLookupPerKey) {
+  const size_t kCapacity = 16 * 200;  // 20 blocks per shard
+  BlockCache many(kCapacity), one(kCapacity);
+  std::vector<std::shared_ptr<const Block>> blocks;
+  for (uint64_t i = 0; i < 200; i++) {
+    blocks.push_back(Fake(10));
+    many.Insert(1, i, blocks.back());
+    one.Insert(1, i, blocks.back());
+    many.Insert(2, i, Fake(10));
+    one.Insert(2, i, Fake(10));
   }
-  EXPECT_EQ(cache.hits(), 0u);
-  EXPECT_EQ(cache.misses(), 0u);
-  EXPECT_EQ(cache.charge(), 100u);
-  EXPECT_EQ(cache.Lookup(1, 0), b);
-  EXPECT_EQ(cache.Lookup(1, 1), nullptr);
+  std::vector<uint64_t> offsets;
+  for (uint64_t i = 0; i < 600; i += 7) offsets.push_back(i % 300);
+  std::vector<std::shared_ptr<const Block>> out(offsets.size(), Fake(1));
+  size_t want_hits = 0;
+  for (uint64_t off : offsets) want_hits += one.Lookup(1, off) != nullptr;
+  EXPECT_EQ(many.LookupMany(1, offsets, out), want_hits);
+  for (size_t k = 0; k < offsets.size(); k++) {
+    EXPECT_EQ(out[k], one.Lookup(1, offsets[k])) << k;
+  }
+  EXPECT_EQ(many.hits(), want_hits);
+  EXPECT_EQ(many.misses(), offsets.size() - want_hits);
+  for (uint64_t i = 0; i < 150; i++) {
+    many.Insert(3, i, Fake(10));
+    one.Insert(3, i, Fake(10));
+  }
+  size_t kept = 0;
+  for (uint64_t i = 0; i < 200; i++) {
+    const bool in_one = one.Lookup(1, i) != nullptr;
+    EXPECT_EQ(many.Lookup(1, i) != nullptr, in_one) << i;
+    kept += in_one;
+  }
+  EXPECT_GT(kept, 0u);    // some survived by their marks...
+  EXPECT_LT(kept, 200u);  // ...and the fill evicted
 }
 
 // A replaced block keeps its key's turn on the clock: it is still evicted
