@@ -147,38 +147,14 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
     return corrupt("index does not cover the data blocks");
   }
   data_end_ = data_end;
-  if (!index_.empty()) {
-    // Sorted keys share what the first and last share.
-    const std::string_view a = ExtractUserKey(index_.front().last_key);
-    const std::string_view b = ExtractUserKey(index_.back().last_key);
-    size_t p = 0;
-    while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
-    last_prefix_len_ = p;
-    last_windows_.reserve(index_.size());
-    for (const IndexEntry& e : index_) {
-      last_windows_.push_back(KeyWindow(ExtractUserKey(e.last_key), p));
-    }
-  }
   return absl::OkStatus();
 }
 
 size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
                                         size_t near) const {
-  const size_t n = index_.size();
-  if (n == 0) return 0;
-  const std::string_view tuk = ExtractUserKey(target);
-  const std::string_view prefix =
-      ExtractUserKey(index_.front().last_key).substr(0, last_prefix_len_);
-  // A target outside the shared prefix is before or after every block.
-  if (int c = tuk.substr(0, last_prefix_len_).compare(prefix); c != 0) {
-    return c < 0 ? 0 : n;
-  }
-  const uint64_t t = KeyWindow(tuk, last_prefix_len_);
-  auto before = [&](size_t i) {  // block i ends before target
-    const uint64_t w = last_windows_[i];
-    return w != t ? w < t : CompareInternalKeys(index_[i].last_key, target) < 0;
-  };
-  return PartitionNear(n, near, before);
+  return PartitionNear(index_.size(), near, [&](size_t i) {
+    return CompareInternalKeys(index_[i].last_key, target) < 0;
+  });
 }
 
 absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlockFromFile(

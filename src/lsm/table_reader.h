@@ -103,11 +103,9 @@ class Table : public std::enable_shared_from_this<Table> {
   // the data block it names at position i (from the cache or disk; bumps
   // blocks_read and the cache counters, one hit or miss per call).
   const std::vector<IndexEntry>& index() const { return index_; }
-  // The first block whose last key >= target (index().size() if none).
-  // Searches outward from block `near` (index().size(): no guess) with
-  // doubling steps before bisecting, over a compact array of last-key
-  // windows: seeks mostly land near the previous one, and the index entries
-  // themselves are cold.
+  // The first block whose last key >= target (index().size() if none),
+  // searched outward from block `near` (index().size(): no guess; see
+  // partition_near.h).
   size_t FirstBlockEndingAtOrAfter(std::string_view target, size_t near) const;
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
       size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
@@ -141,11 +139,6 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t data_end_ = 0;  // first byte after the data blocks
   TableProperties props_;
   std::vector<IndexEntry> index_;
-  // The user keys of the blocks' last keys share their first
-  // last_prefix_len_ bytes; last_windows_[i] is block i's KeyWindow after
-  // them.
-  size_t last_prefix_len_ = 0;
-  std::vector<uint64_t> last_windows_;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;
 };
