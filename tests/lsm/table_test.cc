@@ -349,11 +349,9 @@ TEST(TableBuilder, TimeSeriesBlocksGrowOnlyWithAColumnarCodec) {
   }
 }
 
-// The index search compares 8-byte windows of the last keys after their
-// shared prefix and falls back to whole keys on ties: keys whose windows
-// tie (long equal runs after the prefix), differ only in ts or sequence,
-// or lie outside the prefix must land where a plain scan of the index says,
-// from any starting guess.
+// The index search (outward from a guess, then bisecting) lands where a
+// plain scan of the index says, from any guess: keys that share long runs
+// of bytes, differ only in ts or sequence, lie before or after every block.
 TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
   Random rnd(29);
   std::vector<TestEntry> entries;
@@ -384,10 +382,10 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
   for (int i = 0; i < 5000; i++) {
     std::string uk;
     switch (rnd.Uniform(4)) {
-      case 0:  // outside the shared prefix, both sides
+      case 0:  // before or after every key
         uk = rnd.OneIn(2) ? "pra" : "prf";
         break;
-      case 1:  // a prefix of the shared prefix
+      case 1:  // a prefix of every key
         uk = "pr";
         break;
       default:
