@@ -356,8 +356,8 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
   Random rnd(29);
   std::vector<TestEntry> entries;
   for (int i = 0; i < 3000; i++) {
-    // "pre/" + a long filler that ties every window, then the part that
-    // differs; some keys shorter than the window.
+    // "pre/" + a long shared filler, then the part that differs; some keys
+    // short.
     const std::string uk =
         rnd.OneIn(10) ? absl::StrFormat("pre/%d", rnd.Uniform(10))
                       : absl::StrFormat("pre/%s%04d", std::string(10, 'x'),
@@ -366,12 +366,7 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
         IKey(uk, static_cast<Timestamp>(rnd.Uniform(5)), 1 + rnd.Uniform(9)),
         kNeverExpires, std::string(rnd.Uniform(40), 'v')});
   }
-  SortEntries(&entries);
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const TestEntry& a, const TestEntry& b) {
-                              return a.key == b.key;
-                            }),
-                entries.end());
+  SortUniqueEntries(&entries);
   TableBuildOptions bo;
   bo.block_size = 512;
   bo.encoding = BlockEncodingChoice::kRow;

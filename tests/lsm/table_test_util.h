@@ -83,6 +83,17 @@ inline void SortEntries(std::vector<TestEntry>* entries) {
             });
 }
 
+// Sorts and keeps the first of entries with equal keys (a table holds each
+// internal key once).
+inline void SortUniqueEntries(std::vector<TestEntry>* entries) {
+  SortEntries(entries);
+  entries->erase(std::unique(entries->begin(), entries->end(),
+                             [](const TestEntry& a, const TestEntry& b) {
+                               return a.key == b.key;
+                             }),
+                 entries->end());
+}
+
 // Builds a table in memory; fails the test on a build error.
 inline std::string BuildTable(
     const TableBuildOptions& options, const std::vector<TestEntry>& entries,
@@ -247,12 +258,7 @@ inline std::vector<TestEntry> RandomEntries(uint64_t seed, size_t n,
     for (char& c : value) c = static_cast<char>('a' + rnd.Uniform(4));
     out.push_back(TestEntry{IKey(user, ts, seq, kind), expire, value});
   }
-  SortEntries(&out);
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const TestEntry& a, const TestEntry& b) {
-                          return a.key == b.key;
-                        }),
-            out.end());
+  SortUniqueEntries(&out);
   return out;
 }
 
