@@ -511,7 +511,9 @@ TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
   for (int i = 0; i < kDocs; i += 100) {
     std::vector<std::string> part(texts.begin() + i, texts.begin() + i + 100);
     ASSERT_TRUE(store->PutMany("indexed", part, true).ok());
-    if (i == kDocs / 2) ASSERT_TRUE((*db)->Flush().ok());
+    if (i == kDocs / 2) {
+      ASSERT_TRUE((*db)->Flush().ok());
+    }
   }
   std::map<std::string, int> plans;
   int failures = 0;

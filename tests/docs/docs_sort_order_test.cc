@@ -298,7 +298,9 @@ std::vector<std::string> SortClasses(const std::vector<std::string>& keys,
     auto key = ex.Extract(DocOf(std::stoul(k)));
     std::string s;
     EXPECT_TRUE(docs::AppendIndexKey(&s, (*key)[0].value).ok());
-    if ((*key)[0].empty_array) EXPECT_EQ(s, std::string(1, '\x08'));
+    if ((*key)[0].empty_array) {
+      EXPECT_EQ(s, std::string(1, '\x08'));
+    }
     out.push_back(s);
   }
   return out;
@@ -328,7 +330,9 @@ void ExpectIndexOrderIsMemoryOrder(EmptyArrayStoreTest* t,
       EXPECT_EQ(SortClasses(got, ascending), SortClasses(want, ascending));
       EXPECT_EQ(std::multiset<std::string>(got.begin(), got.end()),
                 std::multiset<std::string>(want.begin(), want.end()));
-      if (ascending) EXPECT_EQ(got, want);
+      if (ascending) {
+        EXPECT_EQ(got, want);
+      }
       if (ascending && out_asc != nullptr) *out_asc = got;
     }
   }

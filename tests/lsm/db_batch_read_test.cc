@@ -112,7 +112,9 @@ TEST(DBBatchReadTest, BatchesMatchTheRecordWalk) {
     // Every other round leaves several overlapping SSTs, so batches come
     // through the merging iterator's clamped runs.
     ASSERT_TRUE((*db)->Flush().ok());
-    if (round % 2 == 1) ASSERT_TRUE((*db)->CompactRange("", "").ok());
+    if (round % 2 == 1) {
+      ASSERT_TRUE((*db)->CompactRange("", "").ok());
+    }
     clock.Advance(rng.Uniform(40'000));  // some records expire
 
     for (int q = 0; q < 40; q++) {

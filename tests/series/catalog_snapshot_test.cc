@@ -377,7 +377,9 @@ TEST_F(CatalogSnapshotTest, FieldScanReadsLikePerKeyIterators) {
   for (int round = 0; round < 4; ++round) {
     const ScanPattern pattern =
         round % 2 == 0 ? ScanPattern::kAll : ScanPattern::kEnds;
-    if (round == 2) ASSERT_TRUE(db_->Flush().ok());
+    if (round == 2) {
+      ASSERT_TRUE(db_->Flush().ok());
+    }
     auto r = store_->NewReader();
     auto fields = *r->Fields("m");
     std::vector<uint64_t> ids;
@@ -410,20 +412,28 @@ TEST_F(CatalogSnapshotTest, FieldScanReadsLikePerKeyIterators) {
       got->Seek(key, 10 * kSecond);
       want->Seek(key, 10 * kSecond);
       ASSERT_EQ(got->Valid(), want->Valid()) << where;
-      if (want->Valid()) EXPECT_EQ(got->timestamp(), want->timestamp());
+      if (want->Valid()) {
+        EXPECT_EQ(got->timestamp(), want->timestamp());
+      }
       got->SeekForPrev(key, 10 * kSecond);
       want->SeekForPrev(key, 10 * kSecond);
       ASSERT_EQ(got->Valid(), want->Valid()) << where;
-      if (want->Valid()) EXPECT_EQ(got->timestamp(), want->timestamp());
+      if (want->Valid()) {
+        EXPECT_EQ(got->timestamp(), want->timestamp());
+      }
       // Keys before and after this one.
       got->Seek(DataKey("m", 0, 0), kMinTimestamp);
       want->Seek(DataKey("m", 0, 0), kMinTimestamp);
       ASSERT_EQ(got->Valid(), want->Valid()) << where;
-      if (want->Valid()) EXPECT_EQ(got->timestamp(), want->timestamp());
+      if (want->Valid()) {
+        EXPECT_EQ(got->timestamp(), want->timestamp());
+      }
       got->SeekForPrev(DataKey("m", 100000, 0), kMaxTimestamp);
       want->SeekForPrev(DataKey("m", 100000, 0), kMaxTimestamp);
       ASSERT_EQ(got->Valid(), want->Valid()) << where;
-      if (want->Valid()) EXPECT_EQ(got->timestamp(), want->timestamp());
+      if (want->Valid()) {
+        EXPECT_EQ(got->timestamp(), want->timestamp());
+      }
     }
   }
 }
