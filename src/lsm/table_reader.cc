@@ -147,12 +147,26 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
     return corrupt("index does not cover the data blocks");
   }
   data_end_ = data_end;
+  last_heads_.resize(index_.size());
+  for (size_t i = 0; i < index_.size(); ++i) {
+    const std::string_view uk = ExtractUserKey(index_[i].last_key);
+    for (size_t w = 0; w < last_heads_[i].size(); ++w) {
+      last_heads_[i][w] = KeyWindow(uk, 8 * w);
+    }
+  }
   return absl::OkStatus();
 }
 
 size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
                                         size_t near) const {
+  const std::string_view tuk = ExtractUserKey(target);
+  LastKeyHead t;
+  for (size_t w = 0; w < t.size(); ++w) t[w] = KeyWindow(tuk, 8 * w);
   return PartitionNear(index_.size(), near, [&](size_t i) {
+    const LastKeyHead& h = last_heads_[i];
+    for (size_t w = 0; w < t.size(); ++w) {
+      if (h[w] != t[w]) return h[w] < t[w];
+    }
     return CompareInternalKeys(index_[i].last_key, target) < 0;
   });
 }

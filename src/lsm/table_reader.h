@@ -6,6 +6,7 @@
 #ifndef STRATA_LSM_TABLE_READER_H_
 #define STRATA_LSM_TABLE_READER_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -139,6 +140,12 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t data_end_ = 0;  // first byte after the data blocks
   TableProperties props_;
   std::vector<IndexEntry> index_;
+  // The first 24 bytes of each block's last user key as KeyWindows, so the
+  // index search compares integers and reads whole keys only on ties
+  // (sorted keys of one table share long prefixes, so one word is not
+  // enough: a collection's documents all begin with the same 8 bytes).
+  using LastKeyHead = std::array<uint64_t, 3>;
+  std::vector<LastKeyHead> last_heads_;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;
 };

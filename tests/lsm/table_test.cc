@@ -359,9 +359,11 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
     // "pre/" + a long shared filler, then the part that differs; some keys
     // short.
     const std::string uk =
-        rnd.OneIn(10) ? absl::StrFormat("pre/%d", rnd.Uniform(10))
-                      : absl::StrFormat("pre/%s%04d", std::string(10, 'x'),
-                                        rnd.Uniform(400));
+        rnd.OneIn(10)
+            ? absl::StrFormat("pre/%d", rnd.Uniform(10))
+            : absl::StrFormat("pre/%s%04d",
+                              std::string(rnd.OneIn(2) ? 10 : 30, 'x'),
+                              rnd.Uniform(400));
     entries.push_back(TestEntry{
         IKey(uk, static_cast<Timestamp>(rnd.Uniform(5)), 1 + rnd.Uniform(9)),
         kNeverExpires, std::string(rnd.Uniform(40), 'v')});
