@@ -54,6 +54,16 @@ struct Fixture {
   }
 };
 
+// The fixture's table opened over a 64 MiB cache, counting file reads.
+struct CachedFixture : Fixture {
+  BlockCache cache{64 << 20};
+  ReadStats stats;
+  std::atomic<int> reads{0};
+  absl::StatusOr<std::shared_ptr<Table>> Open() {
+    return OpenTable(file, &cache, &stats, 7, &reads);
+  }
+};
+
 // Seeks to each series' last point and steps back once, as a DB iterator
 // reading last() does; checks both against the reference.
 void ReadLastPoints(const std::vector<TestEntry>& ref, InternalIterator* it) {
@@ -69,48 +79,42 @@ void ReadLastPoints(const std::vector<TestEntry>& ref, InternalIterator* it) {
 }
 
 TEST(TableReverseSeek, SecondPassOfLastPointsReadsNoFile) {
-  Fixture f;
-  BlockCache cache(64 << 20);
-  ReadStats stats;
-  std::atomic<int> reads{0};
-  auto t = OpenTable(f.file, &cache, &stats, 7, &reads);
+  CachedFixture f;
+  auto t = f.Open();
   ASSERT_TRUE(t.ok()) << t.status();
   ASSERT_GT((*t)->properties().num_columnar_blocks, 40u);
-  reads = 0;
+  f.reads = 0;
   ReadLastPoints(f.ref, (*t)->NewIterator(TableReadOptions()).get());
-  const int first_reads = reads.load();
+  const int first_reads = f.reads.load();
   EXPECT_GT(first_reads, kSeries / 2);
-  const uint64_t misses = stats.block_cache_misses.load();
+  const uint64_t misses = f.stats.block_cache_misses.load();
   // The blocks stay cached at about their stored size (LZ4 barely shrinks
   // columnar payloads), far below the ~32 bytes per entry decoded.
-  const size_t charge = cache.charge();
+  const size_t charge = f.cache.charge();
   EXPECT_LT(charge, 3 * f.file.size());
 
   ReadLastPoints(f.ref, (*t)->NewIterator(TableReadOptions()).get());
-  EXPECT_EQ(reads.load(), first_reads) << "no new file reads";
-  EXPECT_EQ(stats.block_cache_misses.load(), misses);
-  EXPECT_EQ(cache.charge(), charge);
+  EXPECT_EQ(f.reads.load(), first_reads) << "no new file reads";
+  EXPECT_EQ(f.stats.block_cache_misses.load(), misses);
+  EXPECT_EQ(f.cache.charge(), charge);
 
   // A scan caches decoded blocks, much bigger than the compact ones.
   ReadAll((*t)->NewIterator(TableReadOptions()).get());
-  EXPECT_GT(cache.charge(), charge + 16 * f.ref.size());
+  EXPECT_GT(f.cache.charge(), charge + 16 * f.ref.size());
 }
 
 TEST(TableReverseSeek, ReverseSeeksUseACachedDecodedBlock) {
-  Fixture f;
-  BlockCache cache(64 << 20);
-  ReadStats stats;
-  std::atomic<int> reads{0};
-  auto t = OpenTable(f.file, &cache, &stats, 7, &reads);
+  CachedFixture f;
+  auto t = f.Open();
   ASSERT_TRUE(t.ok());
   ReadAll((*t)->NewIterator(TableReadOptions()).get());
-  const size_t charge = cache.charge();
-  reads = 0;
-  const uint64_t hits = stats.block_cache_hits.load();
+  const size_t charge = f.cache.charge();
+  f.reads = 0;
+  const uint64_t hits = f.stats.block_cache_hits.load();
   ReadLastPoints(f.ref, (*t)->NewIterator(TableReadOptions()).get());
-  EXPECT_EQ(reads.load(), 0);
-  EXPECT_EQ(cache.charge(), charge) << "no compact copies added";
-  EXPECT_GT(stats.block_cache_hits.load(), hits);
+  EXPECT_EQ(f.reads.load(), 0);
+  EXPECT_EQ(f.cache.charge(), charge) << "no compact copies added";
+  EXPECT_GT(f.stats.block_cache_hits.load(), hits);
 }
 
 // Stepping back across blocks is a reverse scan: those blocks are cached
