@@ -93,10 +93,9 @@ class Reader {
  private:
   struct Plan {
     size_t block_no = 0;
-    bool read = false;            // the block may hold the target
-    bool first_of_block = false;  // the batch's first target in it
-    const Block* block =
-        nullptr;  // in blocks_; null: past the table or skipped
+    bool read = false;             // the block may hold the target
+    bool first_of_block = false;   // the batch's first target in it
+    const Block* block = nullptr;  // in blocks_; null: none to read
   };
 
   // Emits the target's entries from its block; the general path if they
