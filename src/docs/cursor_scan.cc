@@ -7,8 +7,10 @@
 // one DB::MultiGet at the same snapshot (point reads in key order: each
 // file is opened once, pruned by key range and bloom filter, and read
 // forward; a merged document iterator instead seeks every file at every
-// entry), then yields them in index order. Batches start small and
-// double, so a limit-1 query fetches little. Neither source materialises
+// entry), then yields them in index order. The first batch is as large as
+// the query's skip + limit (a limit-1 query fetches little), or
+// kFirstUnboundedBatch without a limit (a cursor may still be dropped
+// early), and each next one doubles. Neither source materialises
 // more than one batch. A covering index (entries hold the document) yields
 // each entry's value as is and fetches only entries whose value is empty
 // (written without a body).
@@ -82,10 +84,19 @@ class SpanWalker {
   bool check_bound_ = true;  // whether the iterator may leave cur_ on its own
 };
 
-// Index batches: the first holds kFirstBatch entries, each next one twice
-// as many up to kMaxBatch (bounding memory to kMaxBatch documents).
-constexpr size_t kFirstBatch = 16;
+// Index batches: the first holds the query's skip + limit entries (at least
+// kMinBatch), or kFirstUnboundedBatch without a limit; each next one twice
+// as many, up to kMaxBatch (bounding memory to kMaxBatch documents). Larger
+// batches overlap more cache misses in a fetch.
+constexpr size_t kMinBatch = 16;
+constexpr size_t kFirstUnboundedBatch = 128;
 constexpr size_t kMaxBatch = 256;
+
+size_t FirstBatch(uint64_t rows_wanted) {
+  if (rows_wanted == 0) return kFirstUnboundedBatch;
+  return static_cast<size_t>(
+      std::clamp<uint64_t>(rows_wanted, kMinBatch, kMaxBatch));
+}
 
 class PlanSource final : public DocSource {
  public:
@@ -366,7 +377,7 @@ class PlanSource final : public DocSource {
   std::vector<PointKey> keys_;  // the batch's, for MultiGet
   std::string docs_;            // the batch's documents, back to back
   size_t pos_ = 0;
-  size_t batch_cap_ = kFirstBatch;
+  size_t batch_cap_ = FirstBatch(in_.rows_wanted);
   bool exhausted_ = false;
 };
 

@@ -42,6 +42,10 @@ absl::StatusOr<Started> StartFind(DocStoreImpl* store,
   in.match_all = q->match_all;
   in.count_only = count_only;
   in.stats = s.stats;
+  // A sort the plan does not provide reads every row before the first.
+  if (q->limit > 0 && (q->sort.empty() || s.plan.provides_sort)) {
+    in.rows_wanted = q->skip + q->limit;
+  }
   s.source = NewPlanSource(std::move(in));
   s.query = *std::move(q);
   return s;

@@ -117,6 +117,9 @@ struct PlanInputs {
   // Only counting: an exact index plan then skips fetching documents
   // (doc() is empty), since an entry exists exactly when its document does.
   bool count_only = false;
+  // How many rows the reader wants, if it says (skip + limit; 0: all): the
+  // index source sizes its first batch by it.
+  uint64_t rows_wanted = 0;
   // Document keys to leave out (a transaction's own writes); may be empty.
   std::shared_ptr<const absl::flat_hash_set<std::string>> exclude;
 };

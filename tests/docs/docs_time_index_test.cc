@@ -258,6 +258,17 @@ TEST_F(TimeIndexTest, ExplainShowsLessRead) {
   r.sort = R"({"ts":-1})";
   EXPECT_THAT(Explain("ix", r), HasSubstr(R"("reverse":true,"sort":"plan")"));
   EXPECT_EQ(Find("ix", r), Find("plain", r));
+  // A limit sizes the first fetch: a limit-1 query reads a handful of
+  // documents, a larger limit exactly its rows; without a limit the first
+  // batch is larger still (here the whole window).
+  r.sort.clear();
+  r.limit = 1;
+  EXPECT_LE(ExplainNumber(Explain("ix", r), "docs_fetched"), 16);
+  r.limit = 40;
+  EXPECT_EQ(ExplainNumber(Explain("ix", r), "docs_fetched"), 40);
+  r.skip = 30;
+  EXPECT_EQ(ExplainNumber(Explain("ix", r), "docs_fetched"), 70);
+  EXPECT_EQ(Find("ix", r).size(), 40u);
 }
 
 // Where the index does not apply: RFC 3339 time fields (string order is
