@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -59,6 +60,41 @@ absl::StatusOr<double> TimeRepeated(double budget_s, int min_reps, int max_reps,
     reps++;
   }
   return (Now() - start) / std::max(reps, 1);
+}
+
+// Times several engines on one query sequence, taking turns in slices of
+// slice_s seconds, so that a drift of the machine (CPU or memory system,
+// from other tenants) moves every engine's figure alike instead of only
+// the one that ran during it. Slices are long enough for each engine to
+// warm the CPU caches as it would running alone. Calls fn(engine, rep) ->
+// absl::Status for reps 0, 1, ... of each engine until it made at least
+// min_reps calls and spent budget_s seconds, or made max_reps. Returns each
+// engine's mean seconds per call.
+template <typename Fn>
+absl::StatusOr<std::vector<double>> TimeInterleaved(size_t engines,
+                                                    double budget_s,
+                                                    int min_reps, int max_reps,
+                                                    double slice_s, Fn fn) {
+  std::vector<double> spent(engines, 0);
+  std::vector<int> reps(engines, 0);
+  auto done = [&](size_t e) {
+    return reps[e] >= max_reps || (reps[e] >= min_reps && spent[e] >= budget_s);
+  };
+  for (bool more = true; more;) {
+    more = false;
+    for (size_t e = 0; e < engines; e++) {
+      if (done(e)) continue;
+      const double t = Now();
+      do {
+        absl::Status s = fn(e, reps[e]++);
+        if (!s.ok()) return s;
+      } while (reps[e] < max_reps && Now() - t < slice_s);
+      spent[e] += Now() - t;
+      more = more || !done(e);
+    }
+  }
+  for (size_t e = 0; e < engines; e++) spent[e] /= std::max(reps[e], 1);
+  return spent;
 }
 
 // Same count and sums equal to 1e-6 relative (engines add in different
