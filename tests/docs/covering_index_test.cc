@@ -79,12 +79,7 @@ class CoveringIndexTest : public ::testing::Test {
 
   std::vector<std::string> Find(const char* coll, const FindRequest& r,
                                 bool sorted = true) {
-    std::vector<std::string> out;
-    auto c = store_->Find(coll, r);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (!c.ok()) return out;
-    while ((*c)->Next()) out.emplace_back((*c)->document());
-    EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
+    std::vector<std::string> out = FindDocs(store_.get(), coll, r);
     if (sorted) std::sort(out.begin(), out.end());
     return out;
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "docs/doc_store_opener.h"
 #include "env/manual_clock_env.h"
 #include "gtest/gtest.h"
 #include "strata/db.h"
@@ -452,17 +453,6 @@ class Gen {
   Random rnd_;
 };
 
-std::vector<std::string> RunFind(DocumentStore* store, std::string_view coll,
-                                 const FindRequest& r) {
-  std::vector<std::string> keys;
-  auto c = store->Find(coll, r);
-  EXPECT_TRUE(c.ok()) << c.status();
-  if (!c.ok()) return keys;
-  while ((*c)->Next()) keys.emplace_back((*c)->key());
-  EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
-  return keys;
-}
-
 TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
   constexpr int kDocs = 1000;
   constexpr int kFilters = 300;
@@ -545,7 +535,7 @@ TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
       });
     }
     for (const char* coll : {"plain", "indexed"}) {
-      std::vector<std::string> got = RunFind(store, coll, r);
+      std::vector<std::string> got = FindKeys(store, coll, r);
       std::vector<int> got_ids;
       for (const std::string& k : got) got_ids.push_back(std::stoi(k));
       bool ok;

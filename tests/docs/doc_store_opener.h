@@ -44,17 +44,30 @@ inline void OpenDocStoreWithBlocks(Env* env, size_t block_size,
   OpenDocStore(options, store_options, db, store);
 }
 
-// The keys a find yields, in order (expects the find to succeed).
-inline std::vector<std::string> FindKeys(DocumentStore* store,
-                                         std::string_view coll,
-                                         const FindRequest& r) {
+// The keys (or documents) a find yields, in order (expects the find to
+// succeed).
+inline std::vector<std::string> FindAll(DocumentStore* store,
+                                        std::string_view coll,
+                                        const FindRequest& r, bool documents) {
   std::vector<std::string> out;
   auto c = store->Find(coll, r);
   EXPECT_TRUE(c.ok()) << c.status();
   if (!c.ok()) return out;
-  while ((*c)->Next()) out.emplace_back((*c)->key());
+  while ((*c)->Next()) {
+    out.emplace_back(documents ? (*c)->document() : (*c)->key());
+  }
   EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
   return out;
+}
+inline std::vector<std::string> FindKeys(DocumentStore* store,
+                                         std::string_view coll,
+                                         const FindRequest& r) {
+  return FindAll(store, coll, r, /*documents=*/false);
+}
+inline std::vector<std::string> FindDocs(DocumentStore* store,
+                                         std::string_view coll,
+                                         const FindRequest& r) {
+  return FindAll(store, coll, r, /*documents=*/true);
 }
 
 // Explain's JSON ("" after a failed expectation).

@@ -62,29 +62,15 @@ class DocStoreTest : public ::testing::Test {
 
   // Keys returned by a find, in order.
   std::vector<std::string> FindKeys(std::string_view coll, FindRequest r) {
-    std::vector<std::string> out;
-    auto c = store_->Find(coll, r);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (!c.ok()) return out;
-    while ((*c)->Next()) out.emplace_back((*c)->key());
-    EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
-    return out;
+    return strata::FindKeys(store_.get(), coll, r);
   }
 
   std::vector<std::string> FindDocs(std::string_view coll, FindRequest r) {
-    std::vector<std::string> out;
-    auto c = store_->Find(coll, r);
-    EXPECT_TRUE(c.ok()) << c.status();
-    if (!c.ok()) return out;
-    while ((*c)->Next()) out.emplace_back((*c)->document());
-    EXPECT_TRUE((*c)->status().ok()) << (*c)->status();
-    return out;
+    return strata::FindDocs(store_.get(), coll, r);
   }
 
   std::string Explain(std::string_view coll, FindRequest r) {
-    auto e = store_->Explain(coll, r);
-    EXPECT_TRUE(e.ok()) << e.status();
-    return e.ok() ? *e : "";
+    return ExplainText(store_.get(), coll, r);
   }
 
   // Raw index entries as "values->key", read straight from the DB.
