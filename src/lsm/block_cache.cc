@@ -9,7 +9,9 @@
 namespace strata {
 
 BlockCache::BlockCache(size_t capacity_bytes)
-    : capacity_(capacity_bytes), shard_capacity_(capacity_bytes / kNumShards) {}
+    : capacity_(capacity_bytes),
+      fair_share_(capacity_bytes / kNumShards),
+      shard_limit_(2 * fair_share_) {}
 
 size_t BlockCache::ShardIndex(const Key& key) {
   // The low bits of absl::Hash pick the bucket inside the shard's map; take
@@ -90,9 +92,9 @@ size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
   return hits;
 }
 
-void BlockCache::EvictTo(Shard& s, size_t budget,
-                         std::vector<std::shared_ptr<const Block>>* dropped) {
-  while (s.charge > budget && !s.clock.empty()) {
+bool BlockCache::EvictOne(Shard& s,
+                          std::vector<std::shared_ptr<const Block>>* dropped) {
+  while (!s.clock.empty()) {
     Key key = s.clock.front();
     s.clock.pop_front();
     auto it = s.map.find(key);
@@ -103,8 +105,26 @@ void BlockCache::EvictTo(Shard& s, size_t budget,
       continue;
     }
     s.charge -= it->second.charge;
+    total_.fetch_sub(it->second.charge, std::memory_order_relaxed);
     dropped->push_back(std::move(it->second.block));
     s.map.erase(it);
+    return true;
+  }
+  return false;
+}
+
+void BlockCache::EvictToCapacity(
+    std::vector<std::shared_ptr<const Block>>* dropped) {
+  // Victims in turn among the shards over their fair share, one block
+  // each (the oldest unused one on its clock), so that the cache as a
+  // whole ages like one clock. Two rounds at most: a concurrent insert
+  // that overshoots evicts for itself.
+  for (int turn = 0; turn < 2 * kNumShards; ++turn) {
+    if (total_.load(std::memory_order_relaxed) <= capacity_) return;
+    Shard& v = shards_[next_victim_.fetch_add(1, std::memory_order_relaxed) %
+                       kNumShards];
+    MutexLock lock(&v.mu);
+    if (v.charge > fair_share_) EvictOne(v, dropped);
   }
 }
 
@@ -131,23 +151,30 @@ void BlockCache::Insert(uint64_t file, uint64_t offset,
       // Replaced in place: the key keeps its place on the clock, marked so
       // that it survives its next turn.
       s.charge -= it->second.charge;
+      total_.fetch_sub(it->second.charge, std::memory_order_relaxed);
       dropped.push_back(std::move(it->second.block));
-      if (charge > shard_capacity_) {
+      if (charge > fair_share_) {
         s.map.erase(it);
         return;
       }
       it->second = Entry{std::move(block), charge, true};
       s.charge += charge;
-      EvictTo(s, shard_capacity_, &dropped);
-      return;
+      total_.fetch_add(charge, std::memory_order_relaxed);
+      // The new block may be larger than the old.
+      while (s.charge > shard_limit_ && EvictOne(s, &dropped)) {
+      }
+    } else {
+      if (charge > fair_share_) return;
+      while (s.charge + charge > shard_limit_ && EvictOne(s, &dropped)) {
+      }
+      s.map.emplace(key, Entry{std::move(block), charge, false});
+      s.clock.push_back(key);
+      s.charge += charge;
+      total_.fetch_add(charge, std::memory_order_relaxed);
+      if (s.clock.size() > 2 * s.map.size() + 64) DropStaleKeys(s);
     }
-    if (charge > shard_capacity_) return;
-    EvictTo(s, shard_capacity_ - charge, &dropped);
-    s.map.emplace(key, Entry{std::move(block), charge, false});
-    s.charge += charge;
-    s.clock.push_back(key);
-    if (s.clock.size() > 2 * s.map.size() + 64) DropStaleKeys(s);
   }
+  EvictToCapacity(&dropped);
 }
 
 void BlockCache::EraseFile(uint64_t file) {
@@ -157,6 +184,7 @@ void BlockCache::EraseFile(uint64_t file) {
     for (auto it = s.map.begin(); it != s.map.end();) {
       if (it->first.first == file) {
         s.charge -= it->second.charge;
+        total_.fetch_sub(it->second.charge, std::memory_order_relaxed);
         dropped.push_back(std::move(it->second.block));
         s.map.erase(it++);
       } else {
@@ -165,15 +193,6 @@ void BlockCache::EraseFile(uint64_t file) {
     }
     if (s.clock.size() > 2 * s.map.size() + 64) DropStaleKeys(s);
   }
-}
-
-size_t BlockCache::charge() const {
-  size_t total = 0;
-  for (const Shard& s : shards_) {
-    MutexLock lock(&s.mu);
-    total += s.charge;
-  }
-  return total;
 }
 
 }  // namespace strata

@@ -29,16 +29,20 @@ namespace strata {
 
 class BlockCache {
  public:
-  // capacity_bytes is split evenly over 16 shards; a block larger than its
-  // shard's share is never cached.
+  // capacity_bytes bounds the whole cache. Each of the 16 shards has a fair
+  // share (a sixteenth) and may hold up to twice that while others need
+  // less: keys hash unevenly, and a strict split left a working set a few
+  // percent under the capacity missing. A block larger than a fair share
+  // is never cached.
   explicit BlockCache(size_t capacity_bytes);
   BlockCache(const BlockCache&) = delete;
   BlockCache& operator=(const BlockCache&) = delete;
 
   // nullptr on a miss. A hit marks the block recently used.
   std::shared_ptr<const Block> Lookup(uint64_t file, uint64_t offset);
-  // Replaces any block already cached under the key; evicts blocks of the
-  // shard not used since their last turn until it fits its budget.
+  // Replaces any block already cached under the key; then evicts blocks not
+  // used since their last turn until the cache fits its budget, taking
+  // them in turn from the shards holding more than their fair share.
   void Insert(uint64_t file, uint64_t offset,
               std::shared_ptr<const Block> block);
   // Drops every block of `file` (after the file is deleted).
@@ -54,7 +58,7 @@ class BlockCache {
 
   size_t capacity() const { return capacity_; }
   // Sum of MemoryUsage() of the cached blocks.
-  size_t charge() const;
+  size_t charge() const { return total_.load(std::memory_order_relaxed); }
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
 
@@ -77,14 +81,21 @@ class BlockCache {
 
   static size_t ShardIndex(const Key& key);
   Shard& ShardFor(const Key& key) { return shards_[ShardIndex(key)]; }
-  static void EvictTo(Shard& s, size_t budget,
-                      std::vector<std::shared_ptr<const Block>>* dropped)
+  // Evicts the next block on s's clock not used since its last turn; false
+  // if s holds none.
+  bool EvictOne(Shard& s, std::vector<std::shared_ptr<const Block>>* dropped)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  // Evicts from shards holding more than their fair share, in turn, until
+  // the cache fits its capacity.
+  void EvictToCapacity(std::vector<std::shared_ptr<const Block>>* dropped);
   static void DropStaleKeys(Shard& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
 
   const size_t capacity_;
-  const size_t shard_capacity_;
+  const size_t fair_share_;   // capacity_ / kNumShards
+  const size_t shard_limit_;  // 2 * fair_share_
   std::array<Shard, kNumShards> shards_;
+  std::atomic<size_t> total_{0};          // sum of the shards' charges
+  std::atomic<uint32_t> next_victim_{0};  // EvictToCapacity's next victim
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> misses_{0};
 };

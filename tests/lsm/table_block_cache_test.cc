@@ -73,6 +73,48 @@ TEST(BlockCache, ChargeStaysWithinCapacityAndRecentBlocksSurvive) {
   EXPECT_GT(cache.charge(), kCapacity / 2);
 }
 
+// Keys hash unevenly over the shards: a working set under the capacity
+// must stay whole (a strict per-shard split dropped some of it).
+TEST(BlockCache, AWorkingSetUnderCapacityStaysWhole) {
+  const size_t kCapacity = 16 * 10'000;
+  BlockCache cache(kCapacity);
+  const int kBlocks = 400;  // 25 per shard on average, 90% of the capacity
+  const size_t kSize = kCapacity * 97 / 100 / kBlocks;
+  for (int round = 0; round < 3; round++) {
+    for (uint64_t i = 0; i < kBlocks; i++) {
+      if (cache.Lookup(3, i) == nullptr) cache.Insert(3, i, Fake(kSize));
+      ASSERT_LE(cache.charge(), kCapacity);
+    }
+  }
+  for (uint64_t i = 0; i < kBlocks; i++) {
+    EXPECT_NE(cache.Lookup(3, i), nullptr) << i;
+  }
+  EXPECT_EQ(cache.charge(), kBlocks * kSize);
+}
+
+// When the working set moves on, the new one takes the room the old one
+// held, whichever shards either hashes to, and the budget holds throughout.
+TEST(BlockCache, ANewWorkingSetReplacesTheOld) {
+  const size_t kCapacity = 16 * 10'000;
+  BlockCache cache(kCapacity);
+  const int kBlocks = 400;
+  const size_t kSize = kCapacity * 97 / 100 / kBlocks;
+  for (uint64_t file : {3, 4}) {
+    for (int round = 0; round < 6; round++) {
+      for (uint64_t i = 0; i < kBlocks; i++) {
+        if (cache.Lookup(file, i) == nullptr) {
+          cache.Insert(file, i, Fake(kSize));
+        }
+        ASSERT_LE(cache.charge(), kCapacity);
+      }
+    }
+  }
+  int present = 0;
+  for (uint64_t i = 0; i < kBlocks; i++)
+    present += cache.Lookup(4, i) != nullptr;
+  EXPECT_EQ(present, kBlocks);
+}
+
 TEST(BlockCache, BlocksLargerThanAShardAreNotCached) {
   BlockCache cache(16 * 1000);
   cache.Insert(1, 0, Fake(1001));
