@@ -289,6 +289,31 @@ namespace {
 // The most levels ParseJson accepts whatever the options say; equal to
 // the upper bound of DocumentStoreOptions::max_nesting_depth.
 constexpr int kMaxParseDepth = 1024;
+
+struct ParseScratch {
+  ondemand::parser parser;
+  std::string buffer;  // the text, padded
+  bool in_use = false;
+};
+
+// Marks a scratch in use for the life of one parse; a buffer grown past
+// 1 MiB by a large text is given back.
+class ScratchClaim {
+ public:
+  explicit ScratchClaim(ParseScratch* s) : s_(s) { s_->in_use = true; }
+  ~ScratchClaim() {
+    s_->in_use = false;
+    if (s_->buffer.capacity() > (size_t{1} << 20)) {
+      s_->buffer = std::string();
+      s_->parser = ondemand::parser();
+    }
+  }
+  ScratchClaim(const ScratchClaim&) = delete;
+  ScratchClaim& operator=(const ScratchClaim&) = delete;
+
+ private:
+  ParseScratch* s_;
+};
 }  // namespace
 
 absl::StatusOr<JsonValue> ParseJson(std::string_view text,
@@ -299,10 +324,21 @@ absl::StatusOr<JsonValue> ParseJson(std::string_view text,
         absl::StrFormat("%s is %d bytes, limit %d", options.what, text.size(),
                         options.max_bytes));
   }
-  simdjson::padded_string padded(text);
-  ondemand::parser parser;
+  // Queries and keys are parsed one per call: a parser and padded buffer
+  // kept per thread spare the allocations (a third of a small query's
+  // parse). A nested call (none today) would take fresh ones.
+  thread_local ParseScratch shared_scratch;
+  ParseScratch local_scratch;
+  ParseScratch& scratch =
+      shared_scratch.in_use ? local_scratch : shared_scratch;
+  ScratchClaim claim(&scratch);
+  scratch.buffer.assign(text);
+  scratch.buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::padded_string_view padded(scratch.buffer.data(), text.size(),
+                                      scratch.buffer.size());
+  ondemand::parser& parser = scratch.parser;
   OndemandContext ctx;
-  ctx.text = std::string_view(padded.data(), text.size());
+  ctx.text = std::string_view(scratch.buffer.data(), text.size());
   ctx.what = options.what;
   // Honour depths up to the document layer's own maximum (1024), not just
   // kMaxJsonDepth: documents with integers beyond 64 bits are re-parsed
