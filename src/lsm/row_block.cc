@@ -41,6 +41,9 @@ namespace {
 // bytes, whatever the interval (a writer choice; readers do not assume one).
 constexpr size_t kRestartBytes = 512;
 
+// What a scan entering a block prefetches from its start.
+constexpr uint32_t kScanStartBytes = 1024;
+
 // Varint decoding with the one-byte case inline: lengths and shared
 // prefixes are almost always below 128.
 inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
@@ -475,6 +478,12 @@ class RowBlockIterator final : public InternalIterator {
 
   void SeekToFirst() override {
     if (b_->num_restarts() == 0) return Invalidate();
+    // A scan entering the block: start loading its first lines together
+    // rather than one entry's at a time.
+    for (uint32_t off = 0; off < std::min<uint32_t>(end_, kScanStartBytes);
+         off += 64) {
+      __builtin_prefetch(b_->base() + off);
+    }
     SeekToRestart(0);
     ParseNextKey();
   }
