@@ -44,7 +44,10 @@ class DBImpl::PointReader {
         probe_filters_(!options.keys_likely_exist) {
     tro_.verify_checksums = options.verify_checksums;
     tro_.fill_cache = options.fill_cache;
-    tro_.now = now_;  // an all-expired block holds nothing that decides
+    // An all-expired block holds nothing that decides. Keys that likely
+    // exist lie in blocks that hold them: checking each block's bounds
+    // (a cache miss into the table index apiece) would skip nothing.
+    if (probe_filters_) tro_.now = now_;
   }
 
   absl::Status Run(std::span<const PointKey> keys, MultiGetCallback found) {
@@ -74,8 +77,10 @@ class DBImpl::PointReader {
       if (!s.ok()) return s;
     }
     // Blocks outside the undecided keys' time span are skipped.
-    tro_.t0 = t0;
-    tro_.t1 = t1 == kMaxTimestamp ? kMaxTimestamp : t1 + 1;
+    if (probe_filters_) {
+      tro_.t0 = t0;
+      tro_.t1 = t1 == kMaxTimestamp ? kMaxTimestamp : t1 + 1;
+    }
     for (auto& [number, work] : files_) {
       absl::Status s = ReadFile(work);
       if (!s.ok()) return s;

@@ -41,12 +41,17 @@ class Reader {
   absl::Status Run(std::span<const TablePointTarget> targets) {
     const size_t n = targets.size();
     plan_.resize(n);
+    // Options that skip no block spare reading each target's index entry.
+    const bool may_skip = options_.t0 != kMinTimestamp ||
+                          options_.t1 != kMaxTimestamp ||
+                          options_.now != kMinTimestamp;
     for (size_t i = 0; i < n; ++i) {
       Plan& p = plan_[i];
       p.block_no = table_.FirstBlockEndingAtOrAfter(targets[i].seek_key, from_);
       from_ = p.block_no;
       p.read = p.block_no < index_.size() &&
-               SkipReason(index_[p.block_no], options_) == BlockSkip::kNone;
+               (!may_skip ||
+                SkipReason(index_[p.block_no], options_) == BlockSkip::kNone);
       p.first_of_block = p.read && (i == 0 || !plan_[i - 1].read ||
                                     plan_[i - 1].block_no != p.block_no);
     }
