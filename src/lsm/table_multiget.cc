@@ -42,9 +42,7 @@ class Reader {
     const size_t n = targets.size();
     plan_.resize(n);
     // Options that skip no block spare reading each target's index entry.
-    const bool may_skip = options_.t0 != kMinTimestamp ||
-                          options_.t1 != kMaxTimestamp ||
-                          options_.now != kMinTimestamp;
+    const bool may_skip = MaySkipBlocks(options_);
     for (size_t i = 0; i < n; ++i) {
       Plan& p = plan_[i];
       p.block_no = table_.FirstBlockEndingAtOrAfter(targets[i].seek_key, from_);

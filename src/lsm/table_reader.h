@@ -50,6 +50,12 @@ inline BlockSkip SkipReason(const IndexEntry& e, const TableReadOptions& o) {
   }
   return e.max_expire_at <= o.now ? BlockSkip::kExpired : BlockSkip::kNone;
 }
+// False if SkipReason is kNone for every block under these options, so a
+// reader need not look at the index entries' bounds.
+inline bool MaySkipBlocks(const TableReadOptions& o) {
+  return o.t0 != kMinTimestamp || o.t1 != kMaxTimestamp ||
+         o.now != kMinTimestamp;
+}
 
 // The in-memory form a reader wants for a data block. Row blocks have one.
 enum class BlockForm {
