@@ -9,9 +9,7 @@
 namespace strata {
 
 BlockCache::BlockCache(size_t capacity_bytes)
-    : capacity_(capacity_bytes),
-      fair_share_(capacity_bytes / kNumShards),
-      shard_limit_(2 * fair_share_) {}
+    : capacity_(capacity_bytes), fair_share_(capacity_bytes / kNumShards) {}
 
 size_t BlockCache::ShardIndex(const Key& key) {
   // The low bits of absl::Hash pick the bucket inside the shard's map; take
@@ -161,11 +159,11 @@ void BlockCache::Insert(uint64_t file, uint64_t offset,
       s.charge += charge;
       total_.fetch_add(charge, std::memory_order_relaxed);
       // The new block may be larger than the old.
-      while (s.charge > shard_limit_ && EvictOne(s, &dropped)) {
+      while (s.charge > shard_limit() && EvictOne(s, &dropped)) {
       }
     } else {
       if (charge > fair_share_) return;
-      while (s.charge + charge > shard_limit_ && EvictOne(s, &dropped)) {
+      while (s.charge + charge > shard_limit() && EvictOne(s, &dropped)) {
       }
       s.map.emplace(key, Entry{std::move(block), charge, false});
       s.clock.push_back(key);

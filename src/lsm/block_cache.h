@@ -64,6 +64,9 @@ class BlockCache {
 
  private:
   static constexpr int kNumShards = 16;
+  // The most a shard may hold, in fair shares.
+  static constexpr size_t kMaxShares = 2;
+  size_t shard_limit() const { return kMaxShares * fair_share_; }
   using Key = std::pair<uint64_t, uint64_t>;
   struct Entry {
     std::shared_ptr<const Block> block;
@@ -91,8 +94,7 @@ class BlockCache {
   static void DropStaleKeys(Shard& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
 
   const size_t capacity_;
-  const size_t fair_share_;   // capacity_ / kNumShards
-  const size_t shard_limit_;  // 2 * fair_share_
+  const size_t fair_share_;  // capacity_ / kNumShards
   std::array<Shard, kNumShards> shards_;
   std::atomic<size_t> total_{0};          // sum of the shards' charges
   std::atomic<uint32_t> next_victim_{0};  // EvictToCapacity's next victim
