@@ -240,9 +240,19 @@ class DBImpl::PointReader {
     return TableMultiGet(
         *work.table, tro_, work.targets,
         [&](uint32_t p, const ParsedInternalKey& ik, int64_t expire_at,
-            std::string_view value,
-            bool pinned) { AddCandidate(p, ik, expire_at, value, pinned); },
+            std::string_view value, bool pinned) {
+          AddCandidate(p, ik, expire_at, value, pinned);
+          return !Decisive(ik.kind, expire_at);
+        },
         &pins_);
+  }
+
+  // Whether a version decides its key whatever older versions say (see
+  // Decide): a tombstone, or a live value (unless a range tombstone covers
+  // it, and then it covers every older version too). Only an expired
+  // value lets an older version show.
+  bool Decisive(ValueKind kind, int64_t expire_at) const {
+    return kind == ValueKind::kDelete || expire_at > now_;
   }
 
   // Over versions [begin, end) of cands_, newest first: 1 = found (winner

@@ -133,8 +133,8 @@ class Reader {
 
   // Seeks `it` to the target and emits the entries of its (user key, ts)
   // after the first `skip`; *seen counts them all, *ended says a later
-  // entry (not the iterator's end) stopped the walk. `pinned`: the values
-  // lie in blocks that *pins_ will hold.
+  // entry or the caller (not the iterator's end) stopped the walk.
+  // `pinned`: the values lie in blocks that *pins_ will hold.
   absl::Status EmitFrom(InternalIterator* it, const TablePointTarget& t,
                         size_t skip, size_t* seen, bool* ended, bool pinned) {
     const std::string_view user_key = ExtractUserKey(t.seek_key);
@@ -149,8 +149,10 @@ class Reader {
         *ended = true;
         break;
       }
-      if ((*seen)++ >= skip) {
-        emit_(t.id, ik, it->expire_at(), it->value(), pinned);
+      if ((*seen)++ >= skip &&
+          !emit_(t.id, ik, it->expire_at(), it->value(), pinned)) {
+        *ended = true;
+        break;
       }
     }
     return it->status();

@@ -27,10 +27,12 @@ struct TablePointTarget {
 // Blocks a caller keeps alive so that emitted values stay valid.
 using BlockPins = std::vector<std::shared_ptr<const Block>>;
 
-// One entry of a target's (user key, ts): every version at or below the
-// read sequence, newest first. `value` is valid during the call, or, when
+// One entry of a target's (user key, ts): the versions at or below the
+// read sequence, newest first, until the caller returns false (the target
+// is decided: older versions cannot matter, and reading on would touch one
+// more entry per target). `value` is valid during the call, or, when
 // `pinned`, as long as the caller's pins.
-using TablePointEmit = absl::FunctionRef<void(
+using TablePointEmit = absl::FunctionRef<bool(
     uint32_t id, const ParsedInternalKey& key, int64_t expire_at,
     std::string_view value, bool pinned)>;
 
