@@ -85,11 +85,19 @@ class DBImpl::PointReader {
       absl::Status s = ReadFile(work);
       if (!s.ok()) return s;
     }
-    // Verdicts, in key order.
-    std::stable_sort(cands_.begin(), cands_.end(),
-                     [](const Candidate& a, const Candidate& b) {
-                       return a.pos != b.pos ? a.pos < b.pos : a.seq > b.seq;
-                     });
+    // Verdicts, in key order: candidates by key, newest first. Usually
+    // one source held each key, in key order, and there is nothing to sort.
+    const bool one_per_key =
+        std::adjacent_find(cands_.begin(), cands_.end(),
+                           [](const Candidate& a, const Candidate& b) {
+                             return a.pos >= b.pos;
+                           }) == cands_.end();
+    if (!one_per_key) {
+      std::stable_sort(cands_.begin(), cands_.end(),
+                       [](const Candidate& a, const Candidate& b) {
+                         return a.pos != b.pos ? a.pos < b.pos : a.seq > b.seq;
+                       });
+    }
     size_t c = 0;
     for (size_t p = 0; p < n; ++p) {
       State& st = state_[p];
