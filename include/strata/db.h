@@ -30,6 +30,15 @@ class Snapshot {
   virtual SequenceNumber sequence() const = 0;
 };
 
+// Keeps alive what the values a MultiGet reported point into (cached
+// blocks, memtables, copies), so that they stay valid after the call;
+// see DB::MultiGet. Like an iterator, it holds its view's files and
+// memtables, and must be destroyed before the DB.
+class PinnedValues {
+ public:
+  virtual ~PinnedValues() = default;
+};
+
 class DB {
  public:
   // Opens (or with create_if_missing, creates) the DB in directory dir.
@@ -77,9 +86,17 @@ class DB {
   // forward.
   using MultiGetCallback = absl::FunctionRef<void(
       size_t index, std::string_view value, int64_t expire_at)>;
-  [[nodiscard]] virtual absl::Status MultiGet(const ReadOptions& options,
-                                              std::span<const PointKey> keys,
-                                              MultiGetCallback found) = 0;
+  [[nodiscard]] absl::Status MultiGet(const ReadOptions& options,
+                                      std::span<const PointKey> keys,
+                                      MultiGetCallback found) {
+    return MultiGet(options, keys, found, nullptr);
+  }
+  // The same, with the values valid until *pinned is destroyed or given to
+  // another MultiGet (no copy per value). Giving the same holder call
+  // after call also reuses the call's working memory.
+  [[nodiscard]] virtual absl::Status MultiGet(
+      const ReadOptions& options, std::span<const PointKey> keys,
+      MultiGetCallback found, std::unique_ptr<PinnedValues>* pinned) = 0;
   // Iterates live records in range; see iterator.h.
   [[nodiscard]] virtual std::unique_ptr<Iterator> NewIterator(
       const ReadOptions& options, const ScanRange& range = {}) = 0;

@@ -175,8 +175,7 @@ class PlanSource final : public DocSource {
     size_t key_size = 0;
     Timestamp ts = 0;
     bool found = false;
-    size_t offset = 0;  // of the document in docs_
-    size_t size = 0;
+    std::string_view doc;  // held by pinned_ until the next fetch
   };
 
   // Moves to the next entry of a covering index; its value is the
@@ -191,14 +190,13 @@ class PlanSource final : public DocSource {
       if (v.empty()) {
         entry_keys_.clear();
         AddDocKey(pk_, &covered_);
-        docs_.clear();
         if (absl::Status st = Fetch(std::span<Wanted>(&covered_, 1));
             !st.ok()) {
           status_ = std::move(st);
           return false;
         }
         if (!covered_.found) continue;
-        v = docs_;
+        v = covered_.doc;
       }
       doc_ = v;
       return true;
@@ -246,7 +244,7 @@ class PlanSource final : public DocSource {
       if (!w.found) continue;
       key_ = EntryKey(w);
       pk_ = key_.substr(in_.info->doc_prefix.size());
-      doc_ = std::string_view(docs_).substr(w.offset, w.size);
+      doc_ = w.doc;
       return true;
     }
   }
@@ -275,7 +273,6 @@ class PlanSource final : public DocSource {
     batch_cap_ = std::min(batch_cap_ * 2, kMaxBatch);
     if (n == 0) return false;
     if (fetch_docs_) {
-      docs_.clear();
       status_ = Fetch(std::span<Wanted>(batch_));
       if (!status_.ok()) return false;
     } else {
@@ -333,8 +330,8 @@ class PlanSource final : public DocSource {
     return std::string_view(entry_keys_).substr(w.key_offset, w.key_size);
   }
 
-  // Reads the documents of `wanted` into docs_ (appended; w.offset and
-  // w.size say where). A document gone since its entry was read (it
+  // Reads the documents of `wanted` (w.doc, valid until the next fetch:
+  // pinned_ holds them). A document gone since its entry was read (it
   // expired in between) stays not found.
   absl::Status Fetch(std::span<Wanted> wanted) {
     keys_.resize(wanted.size());
@@ -347,13 +344,12 @@ class PlanSource final : public DocSource {
     ro.snapshot = in_.snapshot.get();
     ro.keys_likely_exist = true;  // the index names them
     return in_.db->MultiGet(
-        ro, keys_, [&](size_t i, std::string_view v, int64_t /*expire_at*/) {
-          Wanted& w = wanted[i];
-          w.found = true;
-          w.offset = docs_.size();
-          w.size = v.size();
-          docs_.append(v);
-        });
+        ro, keys_,
+        [&](size_t i, std::string_view v, int64_t /*expire_at*/) {
+          wanted[i].found = true;
+          wanted[i].doc = v;
+        },
+        &pinned_);
   }
 
   PlanInputs in_;
@@ -375,7 +371,7 @@ class PlanSource final : public DocSource {
   std::vector<Wanted> batch_;
   std::string entry_keys_;      // the batch's document keys, back to back
   std::vector<PointKey> keys_;  // the batch's, for MultiGet
-  std::string docs_;            // the batch's documents, back to back
+  std::unique_ptr<PinnedValues> pinned_;  // the fetched documents
   size_t pos_ = 0;
   size_t batch_cap_ = FirstBatch(in_.rows_wanted);
   bool exhausted_ = false;

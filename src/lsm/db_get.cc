@@ -34,20 +34,35 @@ SequenceNumber MaxCovering(const std::vector<RangeTombstone>& tombs,
 
 }  // namespace
 
-// One MultiGet: the view it reads and the state of each key.
-class DBImpl::PointReader {
+// One MultiGet: the view it reads and the state of each key. It is also
+// the PinnedValues a caller may keep: the view, blocks and copies the
+// reported values lie in; a caller that passes it back gets it reused
+// (Start), working memory and all.
+class DBImpl::PointReader final : public PinnedValues {
  public:
-  PointReader(DBImpl* db, const ReadOptions& options)
-      : db_(db),
-        view_(db->GetView(options)),
-        now_(db->env_->NowNanos()),
-        probe_filters_(!options.keys_likely_exist) {
+  explicit PointReader(DBImpl* db) : db_(db) {}
+
+  DBImpl* db() const { return db_; }
+
+  // Readies a read at options' view, dropping the previous one's state
+  // (values reported before are invalid from here).
+  void Start(const ReadOptions& options) {
+    view_ = db_->GetView(options);
+    now_ = db_->env_->NowNanos();
+    probe_filters_ = !options.keys_likely_exist;
+    tro_ = TableReadOptions{};
     tro_.verify_checksums = options.verify_checksums;
     tro_.fill_cache = options.fill_cache;
     // An all-expired block holds nothing that decides. Keys that likely
     // exist lie in blocks that hold them: checking each block's bounds
     // (a cache miss into the table index apiece) would skip nothing.
     if (probe_filters_) tro_.now = now_;
+    mem_its_.clear();
+    targets_.clear();
+    cands_.clear();
+    values_.clear();
+    pins_.clear();
+    files_.clear();
   }
 
   absl::Status Run(std::span<const PointKey> keys, MultiGetCallback found) {
@@ -279,9 +294,9 @@ class DBImpl::PointReader {
   }
 
   DBImpl* const db_;
-  const View view_;
-  const int64_t now_;
-  const bool probe_filters_;
+  View view_;
+  int64_t now_ = 0;
+  bool probe_filters_ = true;
   TableReadOptions tro_;
   std::vector<std::unique_ptr<InternalIterator>> mem_its_;
   std::vector<uint32_t> order_;  // key order -> index into keys
@@ -298,7 +313,8 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
   gets_.fetch_add(1, std::memory_order_relaxed);
   PointKey k{key, ts};
   std::optional<Record> out;
-  PointReader reader(this, options);
+  PointReader reader(this);
+  reader.Start(options);
   absl::Status s = reader.Run(
       std::span<const PointKey>(&k, 1),
       [&](size_t, std::string_view value, int64_t expire_at) {
@@ -312,11 +328,25 @@ absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
 
 absl::Status DBImpl::MultiGet(const ReadOptions& options,
                               std::span<const PointKey> keys,
-                              MultiGetCallback found) {
-  if (keys.empty()) return absl::OkStatus();
+                              MultiGetCallback found,
+                              std::unique_ptr<PinnedValues>* pinned) {
   gets_.fetch_add(keys.size(), std::memory_order_relaxed);
-  PointReader reader(this, options);
-  return reader.Run(keys, found);
+  if (pinned == nullptr) {
+    if (keys.empty()) return absl::OkStatus();
+    PointReader reader(this);
+    reader.Start(options);
+    return reader.Run(keys, found);
+  }
+  // The caller's holder, reused if it is one of this DB's readers.
+  auto* reader = dynamic_cast<PointReader*>(pinned->get());
+  if (reader == nullptr || reader->db() != this) {
+    auto fresh = std::make_unique<PointReader>(this);
+    reader = fresh.get();
+    *pinned = std::move(fresh);
+  }
+  reader->Start(options);
+  if (keys.empty()) return absl::OkStatus();
+  return reader->Run(keys, found);
 }
 
 }  // namespace strata

@@ -50,9 +50,10 @@ class DBImpl final : public DB {
                              Timestamp ts) override;
   absl::StatusOr<Record> GetLatest(const ReadOptions& options,
                                    std::string_view key) override;
+  using DB::MultiGet;
   absl::Status MultiGet(const ReadOptions& options,
-                        std::span<const PointKey> keys,
-                        MultiGetCallback found) override;
+                        std::span<const PointKey> keys, MultiGetCallback found,
+                        std::unique_ptr<PinnedValues>* pinned) override;
   std::unique_ptr<Iterator> NewIterator(const ReadOptions& options,
                                         const ScanRange& range) override;
   std::unique_ptr<const Snapshot> GetSnapshot() override;

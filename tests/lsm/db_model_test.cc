@@ -325,6 +325,7 @@ class ModelRun {
 
   ~ModelRun() {
     snapshots_.clear();
+    pinned_.reset();
     db_.reset();
     if (!tmp_dir_.empty()) {
       std::error_code ec;
@@ -397,6 +398,7 @@ class ModelRun {
 
   bool Reopen() {
     snapshots_.clear();
+    pinned_.reset();
     db_.reset();
     reopens_++;
     return Open();
@@ -553,6 +555,8 @@ class ModelRun {
     ReadOptions ro = ReadAt(snap, &seq);
     // Skipping bloom filters must not change any answer.
     ro.keys_likely_exist = w_.OneIn(2);
+    // Pinned values must still hold after the call.
+    const bool pin = w_.OneIn(2);
     const int64_t now = clock_->NowNanos();
     const int n = 1 + static_cast<int>(w_.Uniform(12));
     std::vector<std::pair<std::string, Timestamp>> targets;
@@ -563,29 +567,39 @@ class ModelRun {
       keys.push_back(PointKey{key, ts});
       desc += absl::StrFormat(" ('%s', %d)", Printable(key), ts);
     }
-    Note(absl::StrFormat("multiget%s at %s%s", desc,
+    Note(absl::StrFormat("multiget%s at %s%s%s", desc,
                          AtDescription(snap, seq, now),
-                         ro.keys_likely_exist ? " (no filters)" : ""));
+                         ro.keys_likely_exist ? " (no filters)" : "",
+                         pin ? " (pinned)" : ""));
     checks_++;
     std::vector<std::optional<Record>> got(keys.size());
+    std::vector<std::string_view> pinned_values(keys.size());
     std::string order_problem;
     const PointKey* last = nullptr;
-    absl::Status s = db_->MultiGet(
-        ro, keys, [&](size_t i, std::string_view value, int64_t expire_at) {
-          if (i >= keys.size() || got[i].has_value()) {
-            order_problem = absl::StrFormat("index %d reported twice", i);
-            return;
-          }
-          if (last != nullptr && std::pair(keys[i].key, keys[i].ts) <
-                                     std::pair(last->key, last->ts)) {
-            order_problem = "results not in key order";
-          }
-          last = &keys[i];
-          got[i] = Record{targets[i].first, targets[i].second, expire_at,
-                          std::string(value)};
-        });
+    auto found = [&](size_t i, std::string_view value, int64_t expire_at) {
+      if (i >= keys.size() || got[i].has_value()) {
+        order_problem = absl::StrFormat("index %d reported twice", i);
+        return;
+      }
+      if (last != nullptr && std::pair(keys[i].key, keys[i].ts) <
+                                 std::pair(last->key, last->ts)) {
+        order_problem = "results not in key order";
+      }
+      last = &keys[i];
+      got[i] = Record{targets[i].first, targets[i].second, expire_at,
+                      std::string(value)};
+      pinned_values[i] = value;
+    };
+    absl::Status s = pin ? db_->MultiGet(ro, keys, found, &pinned_)
+                         : db_->MultiGet(ro, keys, found);
     if (!s.ok()) return Fail("multiget error: " + s.ToString());
     if (!order_problem.empty()) return Fail("multiget: " + order_problem);
+    for (size_t i = 0; pin && i < keys.size(); i++) {
+      if (got[i].has_value() && pinned_values[i] != got[i]->value) {
+        return Fail(absl::StrFormat(
+            "multiget target %d: pinned value changed after the call", i));
+      }
+    }
     for (size_t i = 0; i < keys.size(); i++) {
       auto want = model_.Get(targets[i].first, targets[i].second, seq, now);
       found_ += want.has_value();
@@ -867,6 +881,9 @@ class ModelRun {
   std::string tmp_dir_, dir_;
   Options options_;
   std::unique_ptr<DB> db_;
+  // Reused by pinned MultiGets from one check to the next, across writes,
+  // flushes and compactions.
+  std::unique_ptr<PinnedValues> pinned_;
   std::vector<Snap> snapshots_;
   SequenceNumber last_snap_db_seq_ = 0, last_snap_model_seq_ = 0;
   std::deque<std::string> recent_;
