@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "lsm/internal_iterator.h"
 
@@ -47,15 +48,37 @@ class Block {
   // per block when a reader hops between blocks. False if `it` is of
   // another encoding; then use NewIterator().
   virtual bool Rebind(InternalIterator* it) const { return false; }
-  // Hints for batched point reads (table_multiget.cc), no-ops by default:
-  // start loading into the CPU cache what Seek(target) reads first (the
-  // block's search structure), and then what it reads after that.
-  virtual void PrefetchIndex(std::string_view target) const {}
-  virtual void PrefetchSeek(std::string_view target) const {}
+  // Batched point reads (table_multiget.cc). `hash` is PointKeyHash of
+  // the target's user key, computed once per target for every pass.
+  // Hints, no-ops by default: start loading into the CPU cache what a
+  // point read of target reads first (the block's search structure), and
+  // then what it reads after that.
+  virtual void PrefetchIndex(std::string_view target, uint64_t hash) const {}
+  virtual void PrefetchSeek(std::string_view target, uint64_t hash) const {}
+  // A point read without an iterator: visits the entries of the target
+  // seek key's (user key, ts) from the target on (every version at or
+  // below its sequence, newest first) until `visit` returns false or
+  // they end. *visited counts the calls. kRanOff: the block ended with
+  // the entries still matching (they may go on in the next block).
+  // kUnsupported (the default): the block has no such fast path; use an
+  // iterator. `scratch` holds keys rebuilt from prefix compression.
+  enum class PointRead { kDone, kRanOff, kCorrupt, kUnsupported };
+  using PointVisitor = absl::FunctionRef<bool(
+      std::string_view internal_key, int64_t expire_at,
+      std::string_view value)>;
+  virtual PointRead ReadPoint(std::string_view target, uint64_t hash,
+                              std::string* scratch, PointVisitor visit,
+                              size_t* visited) const {
+    return PointRead::kUnsupported;
+  }
   // True for the compact form of a columnar block (the cache keys it apart
   // from the decoded form).
   virtual bool IsCompact() const { return false; }
 };
+
+// The hash of a user key that point reads pass to blocks (in memory only:
+// it keys the row blocks' point indexes, built when a block is decoded).
+uint64_t PointKeyHash(std::string_view user_key);
 
 std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);
 // For tests and inspection: a decoded row block that seeks by its point

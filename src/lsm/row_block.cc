@@ -265,11 +265,11 @@ class RowBlock final : public Block {
   // Batched point reads: load what a seek will read into the CPU cache:
   // the target's point-index bucket (else the fingerprints), then, once it
   // arrived, the run it names (else the run the fingerprints name).
-  void PrefetchIndex(std::string_view target) const override {
+  void PrefetchIndex(std::string_view target, uint64_t hash) const override {
     if (has_point_index() && target.size() >= kInternalKeyTrailer) {
       // The bucket, and the restart array its number indexes (small: the
       // block has few restarts, or it would have no point index).
-      __builtin_prefetch(&buckets_[Bucket(PointHash(target))]);
+      __builtin_prefetch(&buckets_[Bucket(hash)]);
       const char* r = base() + entries_end_;
       for (uint32_t off = 0; off < 4 * num_restarts_; off += 64) {
         __builtin_prefetch(r + off);
@@ -284,7 +284,7 @@ class RowBlock final : public Block {
       __builtin_prefetch(p + off);
     }
   }
-  void PrefetchSeek(std::string_view target) const override {
+  void PrefetchSeek(std::string_view target, uint64_t hash) const override {
     if (target.size() < kInternalKeyTrailer) return;
     uint32_t from;
     // A searched run may hold a few entries; an indexed one starts with
@@ -294,7 +294,7 @@ class RowBlock final : public Block {
       // The first candidate run, probing as the seek will (the key is often
       // not in its home bucket; a miss here would cost the seek a full
       // memory round trip).
-      const uint64_t h = PointHash(target);
+      const uint64_t h = hash;
       uint16_t b = kEmptyBucket;
       for (uint32_t i = Bucket(h), probes = 0; probes <= bucket_mask_;
            i = (i + 1) & bucket_mask_, ++probes) {
@@ -332,6 +332,10 @@ class RowBlock final : public Block {
     }
   }
 
+  PointRead ReadPoint(std::string_view target, uint64_t hash,
+                      std::string* scratch, PointVisitor visit,
+                      size_t* visited) const override;
+
   // The point index: bucket i (linear probing from Bucket(hash of the user
   // key)) holds HashTag(hash) << 8 | the number of the restart whose run
   // holds the first entry of that user key, or kEmptyBucket. Every distinct
@@ -339,7 +343,7 @@ class RowBlock final : public Block {
   // no entry of the key.
   bool has_point_index() const { return !buckets_.empty(); }
   static uint64_t PointHash(std::string_view internal_key) {
-    return StableHash64(ExtractUserKey(internal_key));
+    return PointKeyHash(ExtractUserKey(internal_key));
   }
   uint32_t Bucket(uint64_t h) const {
     return static_cast<uint32_t>(h) & bucket_mask_;
@@ -678,6 +682,78 @@ class RowBlockIterator final : public InternalIterator {
   absl::Status status_;
 };
 
+// The iterator's point-index seek and walk over the target's versions in
+// one pass, without an iterator's state: keys stored whole (at restarts,
+// which is where a run's first entry is) are compared where they lie, and
+// only keys rebuilt from a shared prefix are copied, into *scratch.
+Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
+                                     std::string* scratch, PointVisitor visit,
+                                     size_t* visited) const {
+  *visited = 0;
+  if (!has_point_index() || target.size() < kInternalKeyTrailer) {
+    return PointRead::kUnsupported;
+  }
+  const std::string_view tuk = ExtractUserKey(target);
+  const Timestamp ts = ExtractTimestamp(target);
+  for (uint32_t i = Bucket(hash), probes = 0; probes <= bucket_mask_;
+       i = (i + 1) & bucket_mask_, ++probes) {
+    const uint16_t b = buckets_[i];
+    if (b == kEmptyBucket) return PointRead::kDone;  // no entry of tuk
+    if (BucketTag(b) != HashTag(hash)) continue;
+    // The run holding the first entry of this bucket's key.
+    uint32_t off = restart(BucketRestart(b));
+    std::string_view key;  // the entry's, in the block or in *scratch
+    enum { kBefore, kAtOrAfter, kMatching } phase = kBefore;
+    bool probe_on = false;
+    while (off < entries_end_) {
+      Entry e;
+      if (!ParseEntry(base(), off, entries_end_, &e) || e.shared > key.size()) {
+        return PointRead::kCorrupt;
+      }
+      if (e.shared == 0) {
+        key = std::string_view(e.key_delta, e.unshared);
+      } else {
+        if (key.data() != scratch->data()) scratch->assign(key);
+        scratch->resize(e.shared);
+        scratch->append(e.key_delta, e.unshared);
+        key = *scratch;
+      }
+      if (key.size() < kInternalKeyTrailer) return PointRead::kCorrupt;
+      off = e.next;
+      if (phase == kBefore) {
+        const int c = ExtractUserKey(key).compare(tuk);
+        if (c < 0) continue;
+        if (c > 0) {  // another key with the same tag
+          probe_on = true;
+          break;
+        }
+        phase = kAtOrAfter;
+      }
+      if (phase == kAtOrAfter) {
+        if (ExtractUserKey(key) != tuk) return PointRead::kDone;
+        if (CompareInternalKeys(key, target) < 0) continue;
+        phase = kMatching;
+      }
+      if (ExtractUserKey(key) != tuk || ExtractTimestamp(key) != ts) {
+        return PointRead::kDone;
+      }
+      const int64_t expire_at =
+          e.has_expiry ? static_cast<int64_t>(static_cast<uint64_t>(ts) +
+                                              static_cast<uint64_t>(
+                                                  e.expire_delta))
+                       : kNeverExpires;
+      ++*visited;
+      if (!visit(key, expire_at, std::string_view(e.value, e.value_len))) {
+        return PointRead::kDone;
+      }
+    }
+    if (probe_on) continue;
+    // Ran off the block: still matching, or nothing at or after target.
+    return phase == kMatching ? PointRead::kRanOff : PointRead::kDone;
+  }
+  return PointRead::kDone;
+}
+
 std::unique_ptr<InternalIterator> RowBlock::NewIterator() const {
   return std::make_unique<RowBlockIterator>(this);
 }
@@ -689,6 +765,10 @@ bool RowBlock::Rebind(InternalIterator* it) const {
 }
 
 }  // namespace
+
+uint64_t PointKeyHash(std::string_view user_key) {
+  return StableHash64(user_key);
+}
 
 bool RowBlockHasPointIndex(const Block& block) {
   const auto* row = dynamic_cast<const RowBlock*>(&block);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+
 namespace strata {
 namespace {
 
@@ -45,6 +47,7 @@ class Reader {
     const bool may_skip = MaySkipBlocks(options_);
     for (size_t i = 0; i < n; ++i) {
       Plan& p = plan_[i];
+      p.hash = PointKeyHash(ExtractUserKey(targets[i].seek_key));
       p.block_no = table_.FirstBlockEndingAtOrAfter(targets[i].seek_key, from_);
       from_ = p.block_no;
       p.read = p.block_no < index_.size() &&
@@ -74,20 +77,19 @@ class Reader {
     }
     for (size_t i = 0; i < n; ++i) {
       if (plan_[i].block != nullptr) {
-        plan_[i].block->PrefetchIndex(targets[i].seek_key);
+        plan_[i].block->PrefetchIndex(targets[i].seek_key, plan_[i].hash);
       }
     }
     for (size_t i = 0; i < n; ++i) {
       if (plan_[i].block != nullptr) {
-        plan_[i].block->PrefetchSeek(targets[i].seek_key);
+        plan_[i].block->PrefetchSeek(targets[i].seek_key, plan_[i].hash);
       }
     }
     for (size_t i = 0; i < n; ++i) {
       const Plan& p = plan_[i];
       if (p.block_no >= index_.size()) continue;  // past the table
-      absl::Status s = p.block == nullptr
-                           ? Slow(targets[i])
-                           : InBlock(*p.block, p.block_no, targets[i]);
+      absl::Status s = p.block == nullptr ? Slow(targets[i])
+                                          : InBlock(p, targets[i]);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -95,21 +97,50 @@ class Reader {
 
  private:
   struct Plan {
+    uint64_t hash = 0;  // PointKeyHash of the target's user key
     size_t block_no = 0;
     bool read = false;             // the block may hold the target
     bool first_of_block = false;   // the batch's first target in it
     const Block* block = nullptr;  // in blocks_; null: none to read
   };
 
-  // Emits the target's entries from its block; the general path if they
-  // may continue in the next block.
-  absl::Status InBlock(const Block& block, size_t block_no,
-                       const TablePointTarget& t) {
-    if (it_ == nullptr || !block.Rebind(it_.get())) it_ = block.NewIterator();
+  // Emits the target's entries from its block (by the block's point read,
+  // else an iterator); the general path if they may continue in the next
+  // block.
+  absl::Status InBlock(const Plan& p, const TablePointTarget& t) {
+    const Block& block = *p.block;
+    const size_t block_no = p.block_no;
     size_t emitted = 0;
     bool ended = false;
-    absl::Status s =
-        EmitFrom(it_.get(), t, 0, &emitted, &ended, pins_ != nullptr);
+    absl::Status s;
+    bool bad_key = false;
+    switch (block.ReadPoint(
+        t.seek_key, p.hash, &scratch_,
+        [&](std::string_view ikey, int64_t expire_at, std::string_view value) {
+          ParsedInternalKey ik;
+          if (!ParseInternalKey(ikey, &ik)) {
+            bad_key = true;
+            return false;
+          }
+          return emit_(t.id, ik, expire_at, value, pins_ != nullptr);
+        },
+        &emitted)) {
+      case Block::PointRead::kDone:
+        if (!bad_key) return absl::OkStatus();
+        [[fallthrough]];
+      case Block::PointRead::kCorrupt:
+        return absl::DataLossError(
+            absl::StrFormat("malformed entry in %s (data block %d)",
+                            table_.file_name(), block_no));
+      case Block::PointRead::kRanOff:
+        break;
+      case Block::PointRead::kUnsupported:
+        if (it_ == nullptr || !block.Rebind(it_.get())) {
+          it_ = block.NewIterator();
+        }
+        s = EmitFrom(it_.get(), t, 0, &emitted, &ended, pins_ != nullptr);
+        break;
+    }
     if (!s.ok() || ended || emitted == 0 || block_no + 1 >= index_.size()) {
       return s;
     }
@@ -167,6 +198,7 @@ class Reader {
   std::vector<Plan> plan_;
   std::vector<size_t> block_nos_;                     // the blocks to read
   std::vector<std::shared_ptr<const Block>> blocks_;  // and the blocks read
+  std::string scratch_;                               // for ReadPoint
   std::unique_ptr<InternalIterator> it_;              // over one block, rebound
   std::unique_ptr<InternalIterator> slow_;            // over the table
 };

@@ -26,6 +26,73 @@ std::string Encode(const std::vector<TestEntry>& entries, int interval) {
   return out;
 }
 
+// Block::ReadPoint against the sorted entries it was built from: targets
+// at every kind of place (a version the block holds, other sequences of
+// its (user key, ts), keys it lacks), with the visitor sometimes stopping
+// early. Blocks without a point index have no such path.
+void CheckReadPoint(const std::vector<TestEntry>& ref, const Block& block,
+                    uint64_t seed, int rounds) {
+  const bool indexed = RowBlockHasPointIndex(block);
+  Random rnd(seed);
+  std::string scratch;
+  for (int r = 0; r < rounds; r++) {
+    std::string user;
+    Timestamp ts;
+    SequenceNumber seq = kMaxSequenceNumber;
+    if (!ref.empty() && !rnd.OneIn(5)) {
+      const std::string& k = ref[rnd.Uniform(ref.size())].key;
+      user = std::string(ExtractUserKey(k));
+      ts = ExtractTimestamp(k);
+      if (rnd.OneIn(2)) seq = ExtractSequence(k) + rnd.Uniform(2);
+    } else {
+      user = absl::StrFormat("user%06d", rnd.Uniform(300));
+      if (rnd.OneIn(3)) user.append(rnd.Uniform(20), 'x');
+      ts = static_cast<Timestamp>(rnd.Uniform(1000)) - 500;
+    }
+    const std::string target = SeekKey(user, ts, seq);
+    auto it = std::lower_bound(ref.begin(), ref.end(), target,
+                               [](const TestEntry& e, std::string_view k) {
+                                 return CompareInternalKeys(e.key, k) < 0;
+                               });
+    std::vector<const TestEntry*> want;
+    for (; it != ref.end() && ExtractUserKey(it->key) == user &&
+           ExtractTimestamp(it->key) == ts;
+         ++it) {
+      want.push_back(&*it);
+    }
+    const size_t stop =
+        rnd.OneIn(3) ? 1 + rnd.Uniform(want.size() + 1) : SIZE_MAX;
+    std::vector<TestEntry> got;
+    size_t visited = 0;
+    const Block::PointRead result = block.ReadPoint(
+        target, PointKeyHash(user), &scratch,
+        [&](std::string_view ikey, int64_t expire_at, std::string_view value) {
+          got.push_back(
+              TestEntry{std::string(ikey), expire_at, std::string(value)});
+          return got.size() < stop;
+        },
+        &visited);
+    SCOPED_TRACE(DescribeKey(target));
+    if (!indexed) {
+      EXPECT_EQ(result, Block::PointRead::kUnsupported);
+      EXPECT_TRUE(got.empty());
+      continue;
+    }
+    ASSERT_NE(result, Block::PointRead::kCorrupt);
+    ASSERT_NE(result, Block::PointRead::kUnsupported);
+    const size_t n = std::min(want.size(), stop);
+    ASSERT_EQ(got.size(), n);
+    EXPECT_EQ(visited, n);
+    for (size_t j = 0; j < n; j++) {
+      EXPECT_EQ(DescribeKey(got[j].key), DescribeKey(want[j]->key));
+      EXPECT_EQ(got[j].expire_at, want[j]->expire_at);
+      EXPECT_EQ(got[j].value, want[j]->value);
+    }
+    const bool ran_off = !want.empty() && it == ref.end() && stop > n;
+    EXPECT_EQ(result == Block::PointRead::kRanOff, ran_off);
+  }
+}
+
 struct RoundTripCase {
   size_t entries;
   int restart_interval;
@@ -49,6 +116,7 @@ TEST_P(RowBlockRoundTrip, MatchesReferenceUnderEveryOperation) {
   auto it = (*block)->NewIterator();
   CheckIterator(ref, it.get(), /*seed=*/c.entries, /*stride=*/1,
                 /*random_seeks=*/500);
+  CheckReadPoint(ref, **block, /*seed=*/c.entries, /*rounds=*/1000);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -95,6 +163,7 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
     auto it = (*block)->NewIterator();
     CheckIterator(ref, it.get(), /*seed=*/7, /*stride=*/1,
                   /*random_seeks=*/2000);
+    CheckReadPoint(ref, **block, /*seed=*/interval, /*rounds=*/2000);
     std::vector<std::string> users = {
         "",
         "!",
