@@ -62,7 +62,7 @@ class FindCursor final : public DocCursor {
       }
       // The key's JSON is built on first use of key(): many callers read
       // only documents.
-      pk_.assign(pk);
+      pk_ = pk;  // valid, as doc is, until the next Next()
       key_ready_ = false;
       if (q_.projection.is_identity()) {
         doc_ = doc;
@@ -105,7 +105,7 @@ class FindCursor final : public DocCursor {
  private:
   bool Finish() {
     done_ = true;
-    pk_.clear();
+    pk_ = {};
     key_.clear();
     key_ready_ = true;
     doc_ = {};
@@ -165,7 +165,7 @@ class FindCursor final : public DocCursor {
   bool done_ = false;
   uint64_t skipped_ = 0;
   uint64_t returned_ = 0;
-  std::string pk_;           // encoded primary key of the current document
+  std::string_view pk_;      // encoded primary key of the current document
   mutable std::string key_;  // its JSON, once key() asked for it
   mutable bool key_ready_ = true;
   mutable absl::Status key_status_;

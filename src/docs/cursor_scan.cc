@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_format.h"
 #include "docs/doc_keys.h"
+#include "docs/index_key.h"
 #include "docs/planner.h"
 #include "util/errors.h"
 
@@ -32,6 +33,9 @@ class SpanWalker {
  public:
   SpanWalker(Iterator* it, const std::vector<KeySpan>* spans, bool reverse)
       : it_(it), spans_(spans), reverse_(reverse) {}
+
+  // The span of the current record (after a Step() that returned true).
+  const KeySpan& span() const { return *cur_; }
 
   // Moves to the next record inside a span; false at the end.
   bool Step() {
@@ -286,9 +290,11 @@ class PlanSource final : public DocSource {
   // already returned.
   bool ReadEntry(std::string_view* pk) {
     const IndexInfo& ix = *in_.plan.index;
+    if (&walker_->span() != split_span_) SpanComponents(walker_->span());
     std::string_view values;
-    if (!SplitIndexEntry(it_->key().substr(ix.prefix.size()),
-                         ix.spec.paths.size(), &values, pk)) {
+    if (!SplitIndexEntry(it_->key().substr(ix.prefix.size() + span_bytes_),
+                         ix.spec.paths.size() - span_components_, &values,
+                         pk)) {
       status_ =
           CorruptionError(absl::StrFormat("index \"%s\" of collection \"%s\"",
                                           ix.spec.name, in_.info->spec.name),
@@ -296,6 +302,41 @@ class PlanSource final : public DocSource {
       return false;
     }
     return !in_.plan.dedup || seen_.emplace(*pk).second;
+  }
+
+  // Every entry of a span starts with the whole components inside the
+  // common prefix of the span's bounds (keys between two strings share
+  // their common prefix): SplitIndexEntry need not walk them entry after
+  // entry. Counts them (span_components_, span_bytes_ after the index
+  // prefix) for `span`.
+  void SpanComponents(const KeySpan& span) {
+    split_span_ = &span;
+    span_components_ = 0;
+    span_bytes_ = 0;
+    const size_t prefix = in_.plan.index->prefix.size();
+    const std::string_view start = span.start, limit = span.limit;
+    size_t common = 0;
+    while (common < start.size() && common < limit.size() &&
+           start[common] == limit[common]) {
+      ++common;
+    }
+    // A limit that is the start's prefix successor (the common prefix and
+    // the next byte of the start plus one, as equality spans end): every
+    // key below it has the start's next byte too.
+    if (common < start.size() && limit.size() == common + 1 &&
+        static_cast<unsigned char>(limit[common]) ==
+            static_cast<unsigned char>(start[common]) + 1) {
+      ++common;
+    }
+    if (common <= prefix) return;
+    const std::string_view shared = start.substr(prefix, common - prefix);
+    const size_t n = in_.plan.index->spec.paths.size();
+    while (span_components_ < n) {
+      const size_t len = IndexComponentSize(shared.substr(span_bytes_));
+      if (len == 0) break;  // cut short by the end of the shared bytes
+      span_bytes_ += len;
+      ++span_components_;
+    }
   }
 
   // The current index entry, to fetch, into *w; false as ReadEntry.
@@ -357,6 +398,10 @@ class PlanSource final : public DocSource {
   std::unique_ptr<Iterator> it_;
   std::unique_ptr<SpanWalker> walker_;
   absl::flat_hash_set<std::string> seen_;
+  // SpanComponents of split_span_.
+  const KeySpan* split_span_ = nullptr;
+  size_t span_components_ = 0;
+  size_t span_bytes_ = 0;
   // The current document's primary key, key (empty until DocKey() builds
   // it, on paths that need no key) and body; valid until the next Next().
   std::string_view pk_;
