@@ -129,9 +129,9 @@ class Reader {
         if (!bad_key) return absl::OkStatus();
         [[fallthrough]];
       case Block::PointRead::kCorrupt:
-        return absl::DataLossError(
-            absl::StrFormat("malformed entry in %s (data block %d)",
-                            table_.file_name(), block_no));
+        return absl::DataLossError(absl::StrFormat(
+            "malformed entry in %s (data block at offset %d)",
+            table_.file_name(), index_[block_no].handle.offset));
       case Block::PointRead::kRanOff:
         break;
       case Block::PointRead::kUnsupported:
