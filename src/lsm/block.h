@@ -63,9 +63,9 @@ class Block {
   // kUnsupported (the default): the block has no such fast path; use an
   // iterator. `scratch` holds keys rebuilt from prefix compression.
   enum class PointRead { kDone, kRanOff, kCorrupt, kUnsupported };
-  using PointVisitor = absl::FunctionRef<bool(
-      std::string_view internal_key, int64_t expire_at,
-      std::string_view value)>;
+  using PointVisitor =
+      absl::FunctionRef<bool(std::string_view internal_key, int64_t expire_at,
+                             std::string_view value)>;
   virtual PointRead ReadPoint(std::string_view target, uint64_t hash,
                               std::string* scratch, PointVisitor visit,
                               size_t* visited) const {

@@ -738,10 +738,10 @@ Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
         return PointRead::kDone;
       }
       const int64_t expire_at =
-          e.has_expiry ? static_cast<int64_t>(static_cast<uint64_t>(ts) +
-                                              static_cast<uint64_t>(
-                                                  e.expire_delta))
-                       : kNeverExpires;
+          e.has_expiry
+              ? static_cast<int64_t>(static_cast<uint64_t>(ts) +
+                                     static_cast<uint64_t>(e.expire_delta))
+              : kNeverExpires;
       ++*visited;
       if (!visit(key, expire_at, std::string_view(e.value, e.value_len))) {
         return PointRead::kDone;

@@ -88,8 +88,8 @@ class Reader {
     for (size_t i = 0; i < n; ++i) {
       const Plan& p = plan_[i];
       if (p.block_no >= index_.size()) continue;  // past the table
-      absl::Status s = p.block == nullptr ? Slow(targets[i])
-                                          : InBlock(p, targets[i]);
+      absl::Status s =
+          p.block == nullptr ? Slow(targets[i]) : InBlock(p, targets[i]);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();

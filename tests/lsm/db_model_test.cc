@@ -567,10 +567,9 @@ class ModelRun {
       keys.push_back(PointKey{key, ts});
       desc += absl::StrFormat(" ('%s', %d)", Printable(key), ts);
     }
-    Note(absl::StrFormat("multiget%s at %s%s%s", desc,
-                         AtDescription(snap, seq, now),
-                         ro.keys_likely_exist ? " (no filters)" : "",
-                         pin ? " (pinned)" : ""));
+    Note(absl::StrFormat(
+        "multiget%s at %s%s%s", desc, AtDescription(snap, seq, now),
+        ro.keys_likely_exist ? " (no filters)" : "", pin ? " (pinned)" : ""));
     checks_++;
     std::vector<std::optional<Record>> got(keys.size());
     std::vector<std::string_view> pinned_values(keys.size());
@@ -581,8 +580,8 @@ class ModelRun {
         order_problem = absl::StrFormat("index %d reported twice", i);
         return;
       }
-      if (last != nullptr && std::pair(keys[i].key, keys[i].ts) <
-                                 std::pair(last->key, last->ts)) {
+      if (last != nullptr &&
+          std::pair(keys[i].key, keys[i].ts) < std::pair(last->key, last->ts)) {
         order_problem = "results not in key order";
       }
       last = &keys[i];
