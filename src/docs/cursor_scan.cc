@@ -315,11 +315,10 @@ class PlanSource final : public DocSource {
     span_bytes_ = 0;
     const size_t prefix = in_.plan.index->prefix.size();
     const std::string_view start = span.start, limit = span.limit;
-    size_t common = 0;
-    while (common < start.size() && common < limit.size() &&
-           start[common] == limit[common]) {
-      ++common;
-    }
+    size_t common = static_cast<size_t>(
+        std::mismatch(start.begin(), start.end(), limit.begin(), limit.end())
+            .first -
+        start.begin());
     // A limit that is the start's prefix successor (the common prefix and
     // the next byte of the start plus one, as equality spans end): every
     // key below it has the start's next byte too.
