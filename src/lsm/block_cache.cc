@@ -14,8 +14,7 @@ BlockCache::BlockCache(size_t capacity_bytes)
 size_t BlockCache::ShardIndex(const Key& key) {
   // The low bits of absl::Hash pick the bucket inside the shard's map; take
   // the shard from the high bits so the two stay independent.
-  size_t h = absl::Hash<Key>()(key);
-  return (h >> 32) % kNumShards;
+  return ShardOfHash(absl::Hash<Key>()(key));
 }
 
 std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
@@ -36,11 +35,15 @@ std::shared_ptr<const Block> BlockCache::Lookup(uint64_t file,
 size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
                               std::span<std::shared_ptr<const Block>> out) {
   const size_t n = offsets.size();
-  // The keys' positions grouped by shard (a counting sort).
+  // The keys' positions grouped by shard (a counting sort). Each key is
+  // hashed once: the shard comes from the hash's high bits, the probes
+  // below take it whole.
   std::array<uint32_t, kNumShards + 1> begin{};
   std::vector<uint8_t> shard(n);
+  std::vector<size_t> hash(n);
   for (size_t i = 0; i < n; ++i) {
-    shard[i] = static_cast<uint8_t>(ShardIndex(Key(file, offsets[i])));
+    hash[i] = absl::Hash<Key>()(Key(file, offsets[i]));
+    shard[i] = static_cast<uint8_t>(ShardOfHash(hash[i]));
     ++begin[shard[i] + 1];
   }
   for (int s = 0; s < kNumShards; ++s) begin[s + 1] += begin[s];
@@ -63,7 +66,7 @@ size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
           s.map.prefetch(key);
           continue;
         }
-        auto it = s.map.find(key);
+        auto it = s.map.find(key, hash[i]);
         if (step == 1) {  // start loading the block and its counts
           if (it == s.map.end()) continue;
           // Blocks made by make_shared sit right after their reference

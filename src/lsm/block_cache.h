@@ -83,6 +83,7 @@ class BlockCache {
   };
 
   static size_t ShardIndex(const Key& key);
+  static size_t ShardOfHash(size_t hash) { return (hash >> 32) % kNumShards; }
   Shard& ShardFor(const Key& key) { return shards_[ShardIndex(key)]; }
   // Evicts the next block on s's clock not used since its last turn; false
   // if s holds none.

@@ -57,12 +57,21 @@ class DBImpl::PointReader final : public PinnedValues {
     // exist lie in blocks that hold them: checking each block's bounds
     // (a cache miss into the table index apiece) would skip nothing.
     if (probe_filters_) tro_.now = now_;
+    // Memtables with neither entries nor range tombstones decide nothing
+    // (after a flush, all of them): the keys skip them unasked.
+    mems_decide_ = false;
+    for (size_t i = 0; i < NumMemtables(); ++i) {
+      if (!Memtable(i)->empty()) mems_decide_ = true;
+    }
     mem_its_.clear();
     targets_.clear();
     cands_.clear();
     values_.clear();
     pins_.clear();
-    files_.clear();
+    works_.clear();
+    work_of_.clear();
+    slots_.clear();
+    slots_valid_ = false;
   }
 
   absl::Status Run(std::span<const PointKey> keys, MultiGetCallback found) {
@@ -70,25 +79,27 @@ class DBImpl::PointReader final : public PinnedValues {
     const size_t n = order_.size();
     state_.assign(n, State{});
     Timestamp t0 = kMaxTimestamp, t1 = kMinTimestamp;
+    RetentionCursor floors(view_.rules.get(), now_);
     for (size_t p = 0; p < n; ++p) {
       const PointKey& k = keys[order_[p]];
       State& st = state_[p];
       // Empty keys and kMaxTimestamp are never stored; records dead under
       // a retention rule are hidden, every version.
-      if (k.key.empty() || k.ts == kMaxTimestamp ||
-          k.ts < view_.rules->FloorForKey(k.key, now_)) {
+      if (k.key.empty() || k.ts == kMaxTimestamp || floors.Dead(k.key, k.ts)) {
         st.verdict = 0;
         continue;
       }
       st.target_offset = targets_.size();
       AppendInternalKey(&targets_, k.key, k.ts, view_.seq, kKindForSeek);
       st.target_size = targets_.size() - st.target_offset;
-      absl::Status s = ReadMemtables(p, k);
-      if (!s.ok()) return s;
-      if (st.verdict >= 0) continue;
+      if (mems_decide_) {
+        absl::Status s = ReadMemtables(p, k);
+        if (!s.ok()) return s;
+        if (st.verdict >= 0) continue;
+      }
       t0 = std::min(t0, k.ts);
       t1 = std::max(t1, k.ts);
-      s = PlanFiles(p, k);
+      absl::Status s = PlanFiles(p, k);
       if (!s.ok()) return s;
     }
     // Blocks outside the undecided keys' time span are skipped.
@@ -96,7 +107,7 @@ class DBImpl::PointReader final : public PinnedValues {
       tro_.t0 = t0;
       tro_.t1 = t1 == kMaxTimestamp ? kMaxTimestamp : t1 + 1;
     }
-    for (auto& [number, work] : files_) {
+    for (FileWork& work : works_) {
       absl::Status s = ReadFile(work);
       if (!s.ok()) return s;
     }
@@ -148,6 +159,12 @@ class DBImpl::PointReader final : public PinnedValues {
   struct FileWork {
     std::shared_ptr<Table> table;
     std::vector<TablePointTarget> targets;  // in key order
+  };
+  // A file of the window being planned (held by view_).
+  struct FileSlot {
+    const FileMeta* meta;
+    size_t work;  // in works_
+    std::string_view smallest, largest;  // user keys
   };
 
   void SortKeys(std::span<const PointKey> keys) {
@@ -225,26 +242,19 @@ class DBImpl::PointReader final : public PinnedValues {
   // the range tombstones of the window's files.
   absl::Status PlanFiles(size_t p, const PointKey& k) {
     State& st = state_[p];
-    const auto& windows = view_.version->windows();
-    auto w = windows.find(WindowOf(k.ts, db_->versions_->time_window_ns()));
-    if (w == windows.end()) return absl::OkStatus();
-    for (const auto& f : w->second) {
-      const bool may_hold = f->has_points() && k.ts >= f->min_ts &&
-                            k.ts <= f->max_ts &&
-                            k.key >= ExtractUserKey(f->smallest) &&
-                            k.key <= ExtractUserKey(f->largest);
-      if (!may_hold && f->num_range_deletes == 0) continue;
-      auto [pos, inserted] = files_.try_emplace(f->number);
-      FileWork& work = pos->second;
-      if (inserted) {
-        auto table = db_->table_cache_->Get(f->number, f->file_size);
-        if (!table.ok()) {
-          files_.erase(pos);
-          return table.status();
-        }
-        work.table = std::move(*table);
-      }
-      if (f->num_range_deletes > 0) {
+    const int64_t window = WindowOf(k.ts, db_->versions_->time_window_ns());
+    if (!slots_valid_ || window != slots_window_) {
+      absl::Status s = LoadWindow(window);
+      if (!s.ok()) return s;
+    }
+    for (const FileSlot& slot : slots_) {
+      const FileMeta& f = *slot.meta;
+      const bool may_hold = f.has_points() && k.ts >= f.min_ts &&
+                            k.ts <= f.max_ts && k.key >= slot.smallest &&
+                            k.key <= slot.largest;
+      if (!may_hold && f.num_range_deletes == 0) continue;
+      FileWork& work = works_[slot.work];
+      if (f.num_range_deletes > 0) {
         st.tomb = std::max(st.tomb, MaxCovering(work.table->range_tombstones(),
                                                 k.key, k.ts, view_.seq));
       }
@@ -253,6 +263,34 @@ class DBImpl::PointReader final : public PinnedValues {
         // buffer may still grow); the offset stands in until then.
         work.targets.push_back(TablePointTarget{{}, static_cast<uint32_t>(p)});
       }
+    }
+    return absl::OkStatus();
+  }
+
+  // Makes slots_ the files of `window`, each with its FileWork (opening the
+  // table the first time a key of this read needs it): keys come in key
+  // order, so consecutive keys mostly share a window.
+  absl::Status LoadWindow(int64_t window) {
+    slots_.clear();
+    slots_valid_ = true;
+    slots_window_ = window;
+    const auto& windows = view_.version->windows();
+    auto w = windows.find(window);
+    if (w == windows.end()) return absl::OkStatus();
+    for (const auto& f : w->second) {
+      auto [pos, inserted] = work_of_.try_emplace(f->number, works_.size());
+      if (inserted) {
+        auto table = db_->table_cache_->Get(f->number, f->file_size);
+        if (!table.ok()) {
+          work_of_.erase(pos);
+          slots_valid_ = false;
+          return table.status();
+        }
+        works_.emplace_back();
+        works_.back().table = std::move(*table);
+      }
+      slots_.push_back(FileSlot{f.get(), pos->second, ExtractUserKey(f->smallest),
+                                ExtractUserKey(f->largest)});
     }
     return absl::OkStatus();
   }
@@ -297,6 +335,7 @@ class DBImpl::PointReader final : public PinnedValues {
   View view_;
   int64_t now_ = 0;
   bool probe_filters_ = true;
+  bool mems_decide_ = true;  // a memtable of the view has entries or tombs
   TableReadOptions tro_;
   std::vector<std::unique_ptr<InternalIterator>> mem_its_;
   std::vector<uint32_t> order_;  // key order -> index into keys
@@ -305,7 +344,11 @@ class DBImpl::PointReader final : public PinnedValues {
   std::vector<Candidate> cands_;
   std::string values_;
   BlockPins pins_;  // the blocks pinned candidates' values lie in
-  absl::flat_hash_map<uint64_t, FileWork> files_;
+  std::vector<FileWork> works_;                   // the files to read
+  absl::flat_hash_map<uint64_t, size_t> work_of_;  // file number -> works_
+  std::vector<FileSlot> slots_;  // PlanFiles' window's files
+  int64_t slots_window_ = 0;
+  bool slots_valid_ = false;
 };
 
 absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,

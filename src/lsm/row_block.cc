@@ -44,8 +44,9 @@ constexpr size_t kRestartBytes = 512;
 // What a scan entering a block prefetches from its start.
 constexpr uint32_t kScanStartBytes = 1024;
 
-// Varint decoding with the one-byte case inline: lengths and shared
-// prefixes are almost always below 128.
+// Varint decoding with the one- and two-byte cases inline: lengths and
+// shared prefixes are almost always below 128, and a document's value
+// length (shifted left for the expiry flag) below 16384.
 inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
   if (p < end && (static_cast<unsigned char>(*p) & 0x80) == 0) {
     *v = static_cast<unsigned char>(*p);
@@ -54,9 +55,19 @@ inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
   return GetVarint32Ptr(p, end, v);
 }
 inline const char* Varint64(const char* p, const char* end, uint64_t* v) {
-  if (p < end && (static_cast<unsigned char>(*p) & 0x80) == 0) {
-    *v = static_cast<unsigned char>(*p);
-    return p + 1;
+  if (p < end) {
+    const uint32_t b0 = static_cast<unsigned char>(p[0]);
+    if ((b0 & 0x80) == 0) {
+      *v = b0;
+      return p + 1;
+    }
+    if (end - p >= 2) {
+      const uint32_t b1 = static_cast<unsigned char>(p[1]);
+      if ((b1 & 0x80) == 0) {
+        *v = (b0 & 0x7f) | b1 << 7;
+        return p + 2;
+      }
+    }
   }
   return GetVarint64Ptr(p, end, v);
 }

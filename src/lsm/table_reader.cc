@@ -147,11 +147,22 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
     return corrupt("index does not cover the data blocks");
   }
   data_end_ = data_end;
+  // The last keys are sorted: all share the first and last ones' common
+  // prefix, and their heads start after it.
+  head_from_ = 0;
+  if (!index_.empty()) {
+    const std::string_view first = ExtractUserKey(index_.front().last_key);
+    const std::string_view last = ExtractUserKey(index_.back().last_key);
+    head_from_ = static_cast<size_t>(
+        std::mismatch(first.begin(), first.end(), last.begin(), last.end())
+            .first -
+        first.begin());
+  }
   last_heads_.resize(index_.size());
   for (size_t i = 0; i < index_.size(); ++i) {
     const std::string_view uk = ExtractUserKey(index_[i].last_key);
     for (size_t w = 0; w < last_heads_[i].size(); ++w) {
-      last_heads_[i][w] = KeyWindow(uk, 8 * w);
+      last_heads_[i][w] = KeyWindow(uk, head_from_ + 8 * w);
     }
   }
   return absl::OkStatus();
@@ -160,8 +171,16 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
 size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
                                         size_t near) const {
   const std::string_view tuk = ExtractUserKey(target);
+  if (index_.empty() ||
+      tuk.substr(0, head_from_) !=
+          ExtractUserKey(index_.front().last_key).substr(0, head_from_)) {
+    // Outside the shared prefix: whole keys decide.
+    return PartitionNear(index_.size(), near, [&](size_t i) {
+      return CompareInternalKeys(index_[i].last_key, target) < 0;
+    });
+  }
   LastKeyHead t;
-  for (size_t w = 0; w < t.size(); ++w) t[w] = KeyWindow(tuk, 8 * w);
+  for (size_t w = 0; w < t.size(); ++w) t[w] = KeyWindow(tuk, head_from_ + 8 * w);
   return PartitionNear(index_.size(), near, [&](size_t i) {
     const LastKeyHead& h = last_heads_[i];
     for (size_t w = 0; w < t.size(); ++w) {

@@ -146,12 +146,13 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t data_end_ = 0;  // first byte after the data blocks
   TableProperties props_;
   std::vector<IndexEntry> index_;
-  // The first 24 bytes of each block's last user key as KeyWindows, so the
-  // index search compares integers and reads whole keys only on ties
-  // (sorted keys of one table share long prefixes, so one word is not
-  // enough: a collection's documents all begin with the same 8 bytes).
+  // 24 bytes of each block's last user key as KeyWindows, from head_from_
+  // (the length of the prefix every last key shares: a collection's
+  // documents all begin with the same bytes), so the index search compares
+  // integers and reads whole keys only on ties.
   using LastKeyHead = std::array<uint64_t, 3>;
   std::vector<LastKeyHead> last_heads_;
+  size_t head_from_ = 0;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;
 };

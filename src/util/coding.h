@@ -74,6 +74,7 @@ inline uint64_t DecodeBigEndian64(const char* p) {
 // (a string that ends reads as zeros, and is then a prefix of the other).
 // Equal windows decide nothing. Lets searches compare integers.
 inline uint64_t KeyWindow(std::string_view s, size_t from) {
+  if (s.size() >= from + 8) return DecodeBigEndian64(s.data() + from);
   char buf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   if (s.size() > from) {
     std::memcpy(buf, s.data() + from, std::min<size_t>(8, s.size() - from));
