@@ -163,7 +163,7 @@ class DBImpl::PointReader final : public PinnedValues {
   // A file of the window being planned (held by view_).
   struct FileSlot {
     const FileMeta* meta;
-    size_t work;  // in works_
+    size_t work;                         // in works_
     std::string_view smallest, largest;  // user keys
   };
 
@@ -289,7 +289,8 @@ class DBImpl::PointReader final : public PinnedValues {
         works_.emplace_back();
         works_.back().table = std::move(*table);
       }
-      slots_.push_back(FileSlot{f.get(), pos->second, ExtractUserKey(f->smallest),
+      slots_.push_back(FileSlot{f.get(), pos->second,
+                                ExtractUserKey(f->smallest),
                                 ExtractUserKey(f->largest)});
     }
     return absl::OkStatus();
@@ -343,10 +344,10 @@ class DBImpl::PointReader final : public PinnedValues {
   std::string targets_;          // seek keys, back to back
   std::vector<Candidate> cands_;
   std::string values_;
-  BlockPins pins_;  // the blocks pinned candidates' values lie in
-  std::vector<FileWork> works_;                   // the files to read
+  BlockPins pins_;               // the blocks pinned candidates' values lie in
+  std::vector<FileWork> works_;  // the files to read
   absl::flat_hash_map<uint64_t, size_t> work_of_;  // file number -> works_
-  std::vector<FileSlot> slots_;  // PlanFiles' window's files
+  std::vector<FileSlot> slots_;                    // PlanFiles' window's files
   int64_t slots_window_ = 0;
   bool slots_valid_ = false;
 };

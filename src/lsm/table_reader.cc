@@ -180,7 +180,8 @@ size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
     });
   }
   LastKeyHead t;
-  for (size_t w = 0; w < t.size(); ++w) t[w] = KeyWindow(tuk, head_from_ + 8 * w);
+  for (size_t w = 0; w < t.size(); ++w)
+    t[w] = KeyWindow(tuk, head_from_ + 8 * w);
   return PartitionNear(index_.size(), near, [&](size_t i) {
     const LastKeyHead& h = last_heads_[i];
     for (size_t w = 0; w < t.size(); ++w) {

@@ -287,6 +287,94 @@ TEST_P(IndexScanStoreTest, PhantomCheckSeesKeysFromTheIndexWalk) {
   }
 }
 
+TEST_P(IndexScanStoreTest, SpanBoundsDifferingInOneByte) {
+  // The walk skips the components every entry of a span shares: the whole
+  // components inside the common prefix of the span's bounds, plus one
+  // byte when the limit is the start's prefix successor (then every key
+  // in the span has the start's byte there). Spans whose bounds differ in
+  // a single byte of a component: ts ranges (the bytes of D differ inside
+  // the number), device ranges one last character apart, and integers
+  // above 2^53 one apart (only R's last byte differs, and a $lt limit
+  // ends right there: the successor rule takes the whole component).
+  auto docs_where = [&](auto keep) {
+    std::vector<std::tuple<std::string, int, int>> rows;
+    for (int i = 0; i < kDocs; ++i) {
+      auto dev =
+          docs::ParseJson(absl::StrFormat(R"("%s")", kDevices[Device(i)]),
+                          docs::JsonParseOptions{});
+      std::string d(dev->string_value());
+      if (keep(d, Ts(i))) rows.emplace_back(d, Ts(i), i);
+    }
+    std::sort(rows.begin(), rows.end());
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(Doc(std::get<2>(r)));
+    return out;
+  };
+  for (int d : {0, 3, 5}) {
+    auto dev = docs::ParseJson(absl::StrFormat(R"("%s")", kDevices[d]),
+                               docs::JsonParseOptions{});
+    const std::string want_dev(dev->string_value());
+    for (int t : {9800, 9900, 9999}) {
+      const std::string ranges[] = {
+          absl::StrFormat(R"({"$gte":%d,"$lt":%d})", t, t + 1),
+          absl::StrFormat(R"({"$gte":%d,"$lte":%d})", t, t),
+          absl::StrFormat(R"({"$gt":%d,"$lt":%d})", t - 1, t + 2),
+      };
+      const int lo[] = {t, t, t};
+      const int hi[] = {t, t, t + 1};
+      for (int k = 0; k < 3; ++k) {
+        const std::string filter =
+            absl::StrFormat(R"({"dev":"%s","ts":%s})", kDevices[d], ranges[k]);
+        SCOPED_TRACE(filter);
+        EXPECT_THAT(ExplainText(store_.get(), "c", Q(filter)),
+                    HasSubstr(R"("plan":"index","index":"dt")"));
+        EXPECT_THAT(
+            Find(nullptr, Q(filter)),
+            ElementsAreArray(docs_where([&](const std::string& dv, int ts) {
+              return dv == want_dev && ts >= lo[k] && ts <= hi[k];
+            })));
+      }
+    }
+  }
+  const std::pair<std::string, std::string> dev_ranges[] = {
+      {"device-0000000001", "device-0000000002"}, {"a", "b"}};
+  for (const auto& [lo, hi] : dev_ranges) {
+    const std::string filter =
+        absl::StrFormat(R"({"dev":{"$gte":"%s","$lt":"%s"}})", lo, hi);
+    SCOPED_TRACE(filter);
+    const std::vector<std::string> want = docs_where(
+        [&](const std::string& dv, int) { return dv >= lo && dv < hi; });
+    ASSERT_FALSE(want.empty());
+    EXPECT_THAT(Find(nullptr, Q(filter)), ElementsAreArray(want));
+  }
+  // Numeric devices past 2^53 (D equal, R one apart), three documents
+  // each; ids order them inside a (device, ts).
+  const uint64_t big = (uint64_t{1} << 53) + 1;
+  std::vector<std::string> big_docs;
+  for (uint64_t v = big; v < big + 4; ++v) {
+    for (int j = 0; j < 3; ++j) {
+      big_docs.push_back(absl::StrFormat(R"({"id":"n%d-%d","dev":%d,"ts":%d})",
+                                         v - big, j, v, 500 + j));
+    }
+  }
+  ASSERT_TRUE(store_->PutMany("c", big_docs, true).ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  for (uint64_t v = big; v < big + 3; ++v) {
+    const std::string filter =
+        absl::StrFormat(R"({"dev":{"$gte":%d,"$lt":%d}})", v, v + 1);
+    SCOPED_TRACE(filter);
+    const size_t at = static_cast<size_t>(v - big) * 3;
+    EXPECT_THAT(Find(nullptr, Q(filter)),
+                ElementsAreArray(std::vector<std::string>(
+                    big_docs.begin() + at, big_docs.begin() + at + 3)));
+    const std::string two =
+        absl::StrFormat(R"({"dev":{"$gte":%d,"$lt":%d}})", v, v + 2);
+    EXPECT_THAT(Find(nullptr, Q(two)),
+                ElementsAreArray(std::vector<std::string>(
+                    big_docs.begin() + at, big_docs.begin() + at + 6)));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(PlainAndCovering, IndexScanStoreTest,
                          ::testing::Bool(), [](const auto& info) {
                            return info.param ? "Covering" : "Plain";
