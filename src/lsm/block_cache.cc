@@ -39,19 +39,17 @@ size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
   // hashed once: the shard comes from the hash's high bits, the probes
   // below take it whole.
   std::array<uint32_t, kNumShards + 1> begin{};
-  std::vector<uint8_t> shard(n);
   std::vector<size_t> hash(n);
   for (size_t i = 0; i < n; ++i) {
     hash[i] = absl::Hash<Key>()(Key(file, offsets[i]));
-    shard[i] = static_cast<uint8_t>(ShardOfHash(hash[i]));
-    ++begin[shard[i] + 1];
+    ++begin[ShardOfHash(hash[i]) + 1];
   }
   for (int s = 0; s < kNumShards; ++s) begin[s + 1] += begin[s];
   std::vector<uint32_t> order(n);
   std::array<uint32_t, kNumShards> fill;
   std::copy(begin.begin(), begin.end() - 1, fill.begin());
   for (size_t i = 0; i < n; ++i)
-    order[fill[shard[i]]++] = static_cast<uint32_t>(i);
+    order[fill[ShardOfHash(hash[i])]++] = static_cast<uint32_t>(i);
   // Each step runs for every key, shard by shard, each shard locked once.
   size_t hits = 0;
   for (int step = 0; step < 3; ++step) {

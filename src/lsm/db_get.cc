@@ -8,6 +8,7 @@
 // the verdicts, reported in key order.
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -71,7 +72,7 @@ class DBImpl::PointReader final : public PinnedValues {
     works_.clear();
     work_of_.clear();
     slots_.clear();
-    slots_valid_ = false;
+    slots_window_.reset();
   }
 
   absl::Status Run(std::span<const PointKey> keys, MultiGetCallback found) {
@@ -243,7 +244,7 @@ class DBImpl::PointReader final : public PinnedValues {
   absl::Status PlanFiles(size_t p, const PointKey& k) {
     State& st = state_[p];
     const int64_t window = WindowOf(k.ts, db_->versions_->time_window_ns());
-    if (!slots_valid_ || window != slots_window_) {
+    if (slots_window_ != window) {
       absl::Status s = LoadWindow(window);
       if (!s.ok()) return s;
     }
@@ -272,7 +273,6 @@ class DBImpl::PointReader final : public PinnedValues {
   // order, so consecutive keys mostly share a window.
   absl::Status LoadWindow(int64_t window) {
     slots_.clear();
-    slots_valid_ = true;
     slots_window_ = window;
     const auto& windows = view_.version->windows();
     auto w = windows.find(window);
@@ -283,7 +283,7 @@ class DBImpl::PointReader final : public PinnedValues {
         auto table = db_->table_cache_->Get(f->number, f->file_size);
         if (!table.ok()) {
           work_of_.erase(pos);
-          slots_valid_ = false;
+          slots_window_.reset();
           return table.status();
         }
         works_.emplace_back();
@@ -347,9 +347,8 @@ class DBImpl::PointReader final : public PinnedValues {
   BlockPins pins_;               // the blocks pinned candidates' values lie in
   std::vector<FileWork> works_;  // the files to read
   absl::flat_hash_map<uint64_t, size_t> work_of_;  // file number -> works_
-  std::vector<FileSlot> slots_;                    // PlanFiles' window's files
-  int64_t slots_window_ = 0;
-  bool slots_valid_ = false;
+  std::vector<FileSlot> slots_;  // the files of window *slots_window_
+  std::optional<int64_t> slots_window_;
 };
 
 absl::StatusOr<Record> DBImpl::Get(const ReadOptions& options,
