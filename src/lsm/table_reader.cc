@@ -171,13 +171,14 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
 size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
                                         size_t near) const {
   const std::string_view tuk = ExtractUserKey(target);
+  auto whole_key_before = [&](size_t i) {
+    return CompareInternalKeys(index_[i].last_key, target) < 0;
+  };
   if (index_.empty() ||
       tuk.substr(0, head_from_) !=
           ExtractUserKey(index_.front().last_key).substr(0, head_from_)) {
     // Outside the shared prefix: whole keys decide.
-    return PartitionNear(index_.size(), near, [&](size_t i) {
-      return CompareInternalKeys(index_[i].last_key, target) < 0;
-    });
+    return PartitionNear(index_.size(), near, whole_key_before);
   }
   LastKeyHead t;
   for (size_t w = 0; w < t.size(); ++w)
@@ -187,7 +188,7 @@ size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
     for (size_t w = 0; w < t.size(); ++w) {
       if (h[w] != t[w]) return h[w] < t[w];
     }
-    return CompareInternalKeys(index_[i].last_key, target) < 0;
+    return whole_key_before(i);
   });
 }
 
