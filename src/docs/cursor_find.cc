@@ -53,8 +53,7 @@ class FindCursor final : public DocCursor {
           status_ = source_->status();
           return Finish();
         }
-        pk = source_->pk();
-        doc = source_->doc();
+        doc = source_->doc();  // the key is asked of the source in key()
       }
       if (skipped_ < q_.skip) {
         ++skipped_;
@@ -87,12 +86,17 @@ class FindCursor final : public DocCursor {
   std::string_view key() const override {
     if (!key_ready_) {
       key_ready_ = true;
-      absl::StatusOr<std::string> key = PrimaryKeyToJson(pk_);
+      absl::StatusOr<std::string> key =
+          PrimaryKeyToJson(sort_ ? pk_ : source_->pk());
       if (key.ok()) {
         key_ = *std::move(key);
       } else {
         key_.clear();
-        if (key_status_.ok()) key_status_ = key.status();
+        // The source may know why (a malformed index entry).
+        if (key_status_.ok()) {
+          absl::Status why = sort_ ? absl::OkStatus() : source_->status();
+          key_status_ = why.ok() ? key.status() : std::move(why);
+        }
       }
     }
     return key_;
@@ -165,7 +169,7 @@ class FindCursor final : public DocCursor {
   bool done_ = false;
   uint64_t skipped_ = 0;
   uint64_t returned_ = 0;
-  std::string_view pk_;      // encoded primary key of the current document
+  std::string_view pk_;      // encoded primary key of the current sorted row
   mutable std::string key_;  // its JSON, once key() asked for it
   mutable bool key_ready_ = true;
   mutable absl::Status key_status_;

@@ -119,6 +119,7 @@ class PlanSource final : public DocSource {
     fetch_docs_ =
         p.kind == PlanKind::kIndex && !(in_.count_only && in_.plan.exact);
     covering_ = fetch_docs_ && p.index->spec.covering;
+    lazy_pk_ = covering_ && !p.dedup && in_.exclude == nullptr;
   }
 
   bool Next() override {
@@ -166,7 +167,13 @@ class PlanSource final : public DocSource {
     }
   }
 
-  std::string_view pk() const override { return pk_; }
+  std::string_view pk() const override {
+    if (pk_pending_) {
+      pk_pending_ = false;
+      if (!SplitEntry(&pk_)) pk_ = {};
+    }
+    return pk_;
+  }
   std::string_view doc() const override { return doc_; }
   absl::Status status() const override { return status_; }
 
@@ -188,12 +195,22 @@ class PlanSource final : public DocSource {
   // error.
   bool NextCovered() {
     while (true) {
-      if (!NextIndexEntry()) return false;
+      if (lazy_pk_) {
+        if (!walker_->Step()) {
+          status_ = it_->status();
+          return false;
+        }
+        ++in_.stats->keys_examined;
+        pk_pending_ = true;
+      } else if (!NextIndexEntry()) {
+        return false;
+      }
       key_ = {};
       std::string_view v = it_->value();
       if (v.empty()) {
         entry_keys_.clear();
-        AddDocKey(pk_, &covered_);
+        AddDocKey(pk(), &covered_);
+        if (!status_.ok()) return false;
         if (absl::Status st = Fetch(std::span<Wanted>(&covered_, 1));
             !st.ok()) {
           status_ = std::move(st);
@@ -289,6 +306,13 @@ class PlanSource final : public DocSource {
   // false if the entry is malformed (status_ set) or its document was
   // already returned.
   bool ReadEntry(std::string_view* pk) {
+    return SplitEntry(pk) && (!in_.plan.dedup || seen_.emplace(*pk).second);
+  }
+
+  // The primary key of the current index entry; false if the entry is
+  // malformed (status_ set). Const, as pk() splits the entries of covering
+  // walks only when asked.
+  bool SplitEntry(std::string_view* pk) const {
     const IndexInfo& ix = *in_.plan.index;
     if (&walker_->span() != split_span_) SpanComponents(walker_->span());
     std::string_view values;
@@ -301,7 +325,7 @@ class PlanSource final : public DocSource {
                           0, "malformed index entry key");
       return false;
     }
-    return !in_.plan.dedup || seen_.emplace(*pk).second;
+    return true;
   }
 
   // Every entry of a span starts with the whole components inside the
@@ -309,7 +333,7 @@ class PlanSource final : public DocSource {
   // their common prefix): SplitIndexEntry need not walk them entry after
   // entry. Counts them (span_components_, span_bytes_ after the index
   // prefix) for `span`.
-  void SpanComponents(const KeySpan& span) {
+  void SpanComponents(const KeySpan& span) const {
     split_span_ = &span;
     span_components_ = 0;
     span_bytes_ = 0;
@@ -360,7 +384,7 @@ class PlanSource final : public DocSource {
   // it had no use for it (index walks that fetch nothing).
   std::string_view DocKey() {
     if (key_.empty()) {
-      key_buf_.assign(in_.info->doc_prefix).append(pk_);
+      key_buf_.assign(in_.info->doc_prefix).append(pk());
       key_ = key_buf_;
     }
     return key_;
@@ -397,20 +421,24 @@ class PlanSource final : public DocSource {
   std::unique_ptr<Iterator> it_;
   std::unique_ptr<SpanWalker> walker_;
   absl::flat_hash_set<std::string> seen_;
-  // SpanComponents of split_span_.
-  const KeySpan* split_span_ = nullptr;
-  size_t span_components_ = 0;
-  size_t span_bytes_ = 0;
+  // SpanComponents of split_span_ (cached by the const SplitEntry).
+  mutable const KeySpan* split_span_ = nullptr;
+  mutable size_t span_components_ = 0;
+  mutable size_t span_bytes_ = 0;
   // The current document's primary key, key (empty until DocKey() builds
   // it, on paths that need no key) and body; valid until the next Next().
-  std::string_view pk_;
+  // Covering walks that need no key for themselves (no dedup, nothing to
+  // exclude) split an entry's key for its pk only when pk() asks.
+  mutable std::string_view pk_;
+  mutable bool pk_pending_ = false;
   std::string_view key_;
   std::string key_buf_;
   std::string_view doc_;
-  absl::Status status_;
+  mutable absl::Status status_;  // pk() reports a malformed entry here
   // Index plans.
   bool fetch_docs_ = false;
   bool covering_ = false;  // documents come from the entries' values
+  bool lazy_pk_ = false;   // see pk_pending_
   Wanted covered_;         // the current entry of a covering index
   std::vector<Wanted> batch_;
   std::string entry_keys_;      // the batch's document keys, back to back
