@@ -144,6 +144,50 @@ class DBIter final : public BatchIterator {
     return iter_->status();
   }
 
+  // The visibility rules of FindNextVisible over the decoded entries the
+  // source holds after the current one, as long as each next group is
+  // decided by its first version (visible: a put at the read sequence, not
+  // expired, inside the time window and the key range; older versions of a
+  // stored group are skipped). Anything else (a hidden, deleted or expired
+  // version, a seek to make, range tombstones) ends the batch before it,
+  // for Next().
+  size_t ReadKeys(KeyEntry* out, size_t max, std::string_view limit) override {
+    if (max == 0) return 0;
+    out[0] = {key(), timestamp(), value()};
+    KeyRun run;
+    if (direction_ != kForward || max == 1 || rd_ != nullptr ||
+        !iter_->CurrentKeyRun(&run, max)) {
+      return 1;
+    }
+    // Entry 0 is the current record: its key from the run, as scratch_key_
+    // changes below.
+    out[0].key = ExtractUserKey(run.keys[0]);
+    std::string_view group = out[0].key;
+    Timestamp group_ts = cur_ts_;
+    size_t n = 1, last = 0;
+    ParsedInternalKey ik;
+    for (size_t i = 1; i < run.size && n < max; ++i) {
+      if (!ParseInternalKey(run.keys[i], &ik)) break;
+      if (ik.ts == group_ts && ik.user_key == group) continue;  // older
+      if ((!end_.empty() && ik.user_key >= end_) ||
+          (!limit.empty() && ik.user_key >= limit) || ik.ts < t0_ ||
+          ik.ts >= t1_ || ik.seq > seq_ || ik.kind != ValueKind::kPut ||
+          run.expire[i] <= now_) {
+        break;
+      }
+      out[n++] = {ik.user_key, ik.ts, run.values[i]};
+      group = ik.user_key;
+      group_ts = ik.ts;
+      last = i;
+    }
+    if (last > 0) {
+      iter_->MoveInKeyRun(last);
+      SetScratchKey(group, CommonPrefix(group, scratch_key_));
+      cur_ts_ = group_ts;
+    }
+    return n;
+  }
+
   // Applies the visibility rules of FindNextVisible to the decoded run the
   // source exposes, group by group, and hands anything it cannot decide
   // within the run (a group that may go on in the next block, the window's

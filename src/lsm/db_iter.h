@@ -34,6 +34,21 @@ class BatchIterator : public Iterator {
   // iterator moves. REQUIRES Valid().
   virtual size_t ReadBatch(Timestamp* ts, std::string_view* values,
                            size_t max) = 0;
+
+  // One record of ReadKeys.
+  struct KeyEntry {
+    std::string_view key;
+    Timestamp ts;
+    std::string_view value;
+  };
+  // Stores the current record and up to max - 1 following ones of any keys
+  // below `limit` (empty: no limit) that the sources hold at hand, in
+  // order, and leaves the iterator on the last one stored; call Next() to
+  // go on. Returns how many were stored: at least 1 when max > 0. Keys and
+  // values stay valid until the iterator moves. REQUIRES Valid() and a
+  // forward scan (after a Seek or Next; else it stores only the current).
+  virtual size_t ReadKeys(KeyEntry* out, size_t max,
+                          std::string_view limit) = 0;
 };
 
 std::unique_ptr<Iterator> NewDBIterator(DBIterArgs args);

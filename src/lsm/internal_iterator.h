@@ -40,6 +40,18 @@ struct EntryRun {
   }
 };
 
+// Entries [0, size) from the current one on (entry 0), of any user keys,
+// as a source holds them decoded in memory, for scans of many short
+// records (index entries) without a virtual call each. Keys are internal
+// keys. Keys and values stay valid until the iterator moves other than by
+// MoveInKeyRun into this run.
+struct KeyRun {
+  const std::string_view* keys = nullptr;
+  const std::string_view* values = nullptr;
+  const int64_t* expire = nullptr;  // expire_at of each entry
+  size_t size = 0;
+};
+
 class InternalIterator {
  public:
   InternalIterator() = default;
@@ -70,6 +82,14 @@ class InternalIterator {
   // Moves to entry i of the run CurrentRun just returned, i in
   // [run->begin, run->end). Only called after CurrentRun returned true.
   virtual void MoveInRun(size_t i) {}
+
+  // Optional bulk access across keys. Fills *run with the current entry and
+  // up to max - 1 following ones already decoded in memory (at least one);
+  // false if the source cannot (step with Next). Forward only: only called
+  // after a forward seek or step. REQUIRES Valid(), max >= 1.
+  virtual bool CurrentKeyRun(KeyRun* run, size_t max) { return false; }
+  // Moves to entry i of the run CurrentKeyRun just returned, i < run size.
+  virtual void MoveInKeyRun(size_t i) {}
 };
 
 // Shortens *run so that every entry in [run->begin, run->end) sorts before

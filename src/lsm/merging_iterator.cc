@@ -121,6 +121,27 @@ class MergingIterator final : public InternalIterator {
     heap_[0].key = heap_[0].it->key();
   }
 
+  // The same clamp for runs of many keys: entries from the current child
+  // below both of the root's children's keys (entry 0 is, by the heap).
+  bool CurrentKeyRun(KeyRun* run, size_t max) override {
+    if (direction_ != kForward || !heap_[0].it->CurrentKeyRun(run, max)) {
+      return false;
+    }
+    for (size_t i = 1; i <= 2 && i < heap_.size(); i++) {
+      const std::string_view bound = heap_[i].key;
+      run->size = static_cast<size_t>(
+          std::partition_point(
+              run->keys + 1, run->keys + run->size,
+              [&](std::string_view k) { return CompareKeys(k, bound) < 0; }) -
+          run->keys);
+    }
+    return true;
+  }
+  void MoveInKeyRun(size_t i) override {
+    heap_[0].it->MoveInKeyRun(i);
+    heap_[0].key = heap_[0].it->key();
+  }
+
   absl::Status status() const override {
     for (const auto& c : children_) {
       absl::Status s = c->status();
