@@ -15,6 +15,7 @@
 // each entry's value as is and fetches only entries whose value is empty
 // (written without a body).
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <span>
 
@@ -22,6 +23,7 @@
 #include "docs/doc_keys.h"
 #include "docs/index_key.h"
 #include "docs/planner.h"
+#include "lsm/db_iter.h"
 #include "util/errors.h"
 
 namespace strata::docs {
@@ -32,7 +34,10 @@ namespace {
 class SpanWalker {
  public:
   SpanWalker(Iterator* it, const std::vector<KeySpan>* spans, bool reverse)
-      : it_(it), spans_(spans), reverse_(reverse) {}
+      : it_(it),
+        batch_it_(dynamic_cast<BatchIterator*>(it)),
+        spans_(spans),
+        reverse_(reverse) {}
 
   // The span of the current record (after a Step() that returned true).
   const KeySpan& span() const { return *cur_; }
@@ -78,8 +83,25 @@ class SpanWalker {
     }
   }
 
+  // After a Step() that returned true: the current record and up to
+  // max - 1 following ones of its span that the iterator has at hand
+  // (forward walks), in order, into out; the walker stays on the last.
+  // Valid until the walker moves.
+  size_t Batch(BatchIterator::KeyEntry* out, size_t max) {
+    // An empty limit bounds nothing for ReadKeys; Step() ends the span.
+    if (reverse_ || batch_it_ == nullptr ||
+        (check_bound_ && cur_->limit.empty())) {
+      out[0] = {it_->key(), it_->timestamp(), it_->value()};
+      return 1;
+    }
+    return batch_it_->ReadKeys(
+        out, max,
+        check_bound_ ? std::string_view(cur_->limit) : std::string_view());
+  }
+
  private:
   Iterator* it_;
+  BatchIterator* const batch_it_;  // it_, if it reads in batches
   const std::vector<KeySpan>* spans_;
   const bool reverse_;
   const KeySpan* cur_ = nullptr;
@@ -196,7 +218,7 @@ class PlanSource final : public DocSource {
   bool NextCovered() {
     while (true) {
       if (lazy_pk_) {
-        if (!walker_->Step()) {
+        if (!StepEntry()) {
           status_ = it_->status();
           return false;
         }
@@ -206,7 +228,7 @@ class PlanSource final : public DocSource {
         return false;
       }
       key_ = {};
-      std::string_view v = it_->value();
+      std::string_view v = entry().value;
       if (v.empty()) {
         entry_keys_.clear();
         AddDocKey(pk(), &covered_);
@@ -234,10 +256,22 @@ class PlanSource final : public DocSource {
     return true;
   }
 
+  // Moves to the next index entry: the next of the run at hand, else the
+  // walker's next record and the run of entries after it (SpanWalker::Batch).
+  // False at the end or on error.
+  bool StepEntry() {
+    if (++entry_pos_ < entry_count_) return true;
+    if (!walker_->Step()) return false;
+    entry_count_ = walker_->Batch(entries_.data(), entries_.size());
+    entry_pos_ = 0;
+    return true;
+  }
+  const BatchIterator::KeyEntry& entry() const { return entries_[entry_pos_]; }
+
   // Steps to the next index entry whose primary key reads into pk_ (see
   // ReadEntry); false at the end or on error (status_ set).
   bool NextIndexEntry() {
-    while (walker_->Step()) {
+    while (StepEntry()) {
       ++in_.stats->keys_examined;
       if (ReadEntry(&pk_)) return true;
       if (!status_.ok()) return false;
@@ -276,7 +310,7 @@ class PlanSource final : public DocSource {
     entry_keys_.clear();
     size_t n = 0;
     while (n < batch_cap_) {
-      if (!walker_->Step()) {
+      if (!StepEntry()) {
         exhausted_ = true;
         status_ = it_->status();
         if (!status_.ok()) return false;
@@ -316,7 +350,7 @@ class PlanSource final : public DocSource {
     const IndexInfo& ix = *in_.plan.index;
     if (&walker_->span() != split_span_) SpanComponents(walker_->span());
     std::string_view values;
-    if (!SplitIndexEntry(it_->key().substr(ix.prefix.size() + span_bytes_),
+    if (!SplitIndexEntry(entry().key.substr(ix.prefix.size() + span_bytes_),
                          ix.spec.paths.size() - span_components_, &values,
                          pk)) {
       status_ =
@@ -376,7 +410,7 @@ class PlanSource final : public DocSource {
     w->key_offset = entry_keys_.size();
     entry_keys_.append(in_.info->doc_prefix).append(pk);
     w->key_size = entry_keys_.size() - w->key_offset;
-    w->ts = it_->timestamp();
+    w->ts = entry().ts;
     w->found = false;
   }
 
@@ -438,8 +472,11 @@ class PlanSource final : public DocSource {
   // Index plans.
   bool fetch_docs_ = false;
   bool covering_ = false;  // documents come from the entries' values
-  bool lazy_pk_ = false;   // see pk_pending_
-  Wanted covered_;         // the current entry of a covering index
+  // Index entries: the run the walker handed out and the current one.
+  std::array<BatchIterator::KeyEntry, 64> entries_;
+  size_t entry_pos_ = 0, entry_count_ = 0;
+  bool lazy_pk_ = false;  // see pk_pending_
+  Wanted covered_;        // the current entry of a covering index
   std::vector<Wanted> batch_;
   std::string entry_keys_;      // the batch's document keys, back to back
   std::vector<PointKey> keys_;  // the batch's, for MultiGet

@@ -155,27 +155,33 @@ class DBIter final : public BatchIterator {
     if (max == 0) return 0;
     out[0] = {key(), timestamp(), value()};
     KeyRun run;
+    // The nearer of the range's end and the caller's limit.
+    const std::string_view user_limit =
+        limit.empty() || (!end_.empty() && std::string_view(end_) < limit)
+            ? std::string_view(end_)
+            : limit;
     if (direction_ != kForward || max == 1 || rd_ != nullptr ||
-        !iter_->CurrentKeyRun(&run, max)) {
+        !iter_->CurrentKeyRun(&run, max, user_limit)) {
       return 1;
     }
     // Entry 0 is the current record: its key from the run, as scratch_key_
     // changes below.
-    out[0].key = ExtractUserKey(run.keys[0]);
+    out[0].key = ExtractUserKey(run.entries[0].key);
     std::string_view group = out[0].key;
     Timestamp group_ts = cur_ts_;
     size_t n = 1, last = 0;
     ParsedInternalKey ik;
     for (size_t i = 1; i < run.size && n < max; ++i) {
-      if (!ParseInternalKey(run.keys[i], &ik)) break;
+      const KeyRunEntry& e = run.entries[i];
+      if (!ParseInternalKey(e.key, &ik)) break;
       if (ik.ts == group_ts && ik.user_key == group) continue;  // older
       if ((!end_.empty() && ik.user_key >= end_) ||
           (!limit.empty() && ik.user_key >= limit) || ik.ts < t0_ ||
           ik.ts >= t1_ || ik.seq > seq_ || ik.kind != ValueKind::kPut ||
-          run.expire[i] <= now_) {
+          e.expire_at <= now_) {
         break;
       }
-      out[n++] = {ik.user_key, ik.ts, run.values[i]};
+      out[n++] = {ik.user_key, ik.ts, e.value};
       group = ik.user_key;
       group_ts = ik.ts;
       last = i;

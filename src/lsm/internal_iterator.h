@@ -45,10 +45,13 @@ struct EntryRun {
 // records (index entries) without a virtual call each. Keys are internal
 // keys. Keys and values stay valid until the iterator moves other than by
 // MoveInKeyRun into this run.
+struct KeyRunEntry {
+  std::string_view key;
+  std::string_view value;
+  int64_t expire_at;
+};
 struct KeyRun {
-  const std::string_view* keys = nullptr;
-  const std::string_view* values = nullptr;
-  const int64_t* expire = nullptr;  // expire_at of each entry
+  const KeyRunEntry* entries = nullptr;
   size_t size = 0;
 };
 
@@ -84,10 +87,14 @@ class InternalIterator {
   virtual void MoveInRun(size_t i) {}
 
   // Optional bulk access across keys. Fills *run with the current entry and
-  // up to max - 1 following ones already decoded in memory (at least one);
-  // false if the source cannot (step with Next). Forward only: only called
+  // up to max - 1 following ones already decoded in memory whose user keys
+  // sort below user_limit (empty: no limit); at least the current one.
+  // False if the source cannot (step with Next). Forward only: only called
   // after a forward seek or step. REQUIRES Valid(), max >= 1.
-  virtual bool CurrentKeyRun(KeyRun* run, size_t max) { return false; }
+  virtual bool CurrentKeyRun(KeyRun* run, size_t max,
+                             std::string_view user_limit) {
+    return false;
+  }
   // Moves to entry i of the run CurrentKeyRun just returned, i < run size.
   virtual void MoveInKeyRun(size_t i) {}
 };

@@ -123,17 +123,20 @@ class MergingIterator final : public InternalIterator {
 
   // The same clamp for runs of many keys: entries from the current child
   // below both of the root's children's keys (entry 0 is, by the heap).
-  bool CurrentKeyRun(KeyRun* run, size_t max) override {
-    if (direction_ != kForward || !heap_[0].it->CurrentKeyRun(run, max)) {
+  bool CurrentKeyRun(KeyRun* run, size_t max,
+                     std::string_view user_limit) override {
+    if (direction_ != kForward ||
+        !heap_[0].it->CurrentKeyRun(run, max, user_limit)) {
       return false;
     }
     for (size_t i = 1; i <= 2 && i < heap_.size(); i++) {
       const std::string_view bound = heap_[i].key;
       run->size = static_cast<size_t>(
-          std::partition_point(
-              run->keys + 1, run->keys + run->size,
-              [&](std::string_view k) { return CompareKeys(k, bound) < 0; }) -
-          run->keys);
+          std::partition_point(run->entries + 1, run->entries + run->size,
+                               [&](const KeyRunEntry& e) {
+                                 return CompareKeys(e.key, bound) < 0;
+                               }) -
+          run->entries);
     }
     return true;
   }

@@ -591,15 +591,18 @@ class RowBlockIterator final : public InternalIterator {
 
   // The current entry and the ones after it in this block: keys rebuilt
   // into run_arena_ (the current key too, as MoveInKeyRun rewrites key_).
-  // A malformed entry ends the run: Next() reports it.
-  bool CurrentKeyRun(KeyRun* run, size_t max) override {
-    run_arena_.assign(key_);
+  // A malformed entry ends the run: Next() reports it. Decoding stops at
+  // user_limit: a scan's last block is mostly past its range.
+  bool CurrentKeyRun(KeyRun* run, size_t max,
+                     std::string_view user_limit) override {
     run_at_.clear();
-    run_values_.clear();
-    run_expire_.clear();
+    run_.clear();
+    run_at_.reserve(max);
+    run_.reserve(max);
+    run_arena_.reserve(max * (key_.size() + 8));
+    run_arena_.assign(key_);
     run_at_.push_back({current_, next_, 0, static_cast<uint32_t>(key_.size())});
-    run_values_.push_back(value_);
-    run_expire_.push_back(expire_at_);
+    run_.push_back({{}, value_, expire_at_});
     uint32_t off = next_;
     while (run_at_.size() < max && off < end_) {
       Entry e;
@@ -612,31 +615,30 @@ class RowBlockIterator final : public InternalIterator {
       run_arena_.append(run_arena_, prev.key_off, e.shared);
       run_arena_.append(e.key_delta, e.unshared);
       const uint32_t key_size = e.shared + e.unshared;
-      if (key_size < kInternalKeyTrailer) {
+      const std::string_view key(run_arena_.data() + key_off, key_size);
+      if (key_size < kInternalKeyTrailer ||
+          (!user_limit.empty() && ExtractUserKey(key) >= user_limit)) {
         run_arena_.resize(key_off);
         break;
       }
+      const Timestamp ts = ExtractTimestamp(key);
       run_at_.push_back({off, e.next, key_off, key_size});
-      run_values_.emplace_back(e.value, e.value_len);
-      run_expire_.push_back(
-          e.has_expiry
-              ? static_cast<int64_t>(
-                    static_cast<uint64_t>(ExtractTimestamp(std::string_view(
-                        run_arena_.data() + key_off, key_size))) +
-                    static_cast<uint64_t>(e.expire_delta))
-              : kNeverExpires);
+      run_.push_back({{},
+                      std::string_view(e.value, e.value_len),
+                      e.has_expiry ? static_cast<int64_t>(
+                                         static_cast<uint64_t>(ts) +
+                                         static_cast<uint64_t>(e.expire_delta))
+                                   : kNeverExpires});
       off = e.next;
       __builtin_prefetch(b_->base() + std::min(off + 256, end_));
     }
-    run_keys_.resize(run_at_.size());
-    for (size_t i = 0; i < run_at_.size(); ++i) {
-      run_keys_[i] = std::string_view(run_arena_.data() + run_at_[i].key_off,
-                                      run_at_[i].key_size);
+    // The arena is complete: its keys can be handed out.
+    for (size_t i = 0; i < run_.size(); ++i) {
+      run_[i].key = std::string_view(run_arena_.data() + run_at_[i].key_off,
+                                     run_at_[i].key_size);
     }
-    run->keys = run_keys_.data();
-    run->values = run_values_.data();
-    run->expire = run_expire_.data();
-    run->size = run_at_.size();
+    run->entries = run_.data();
+    run->size = run_.size();
     return true;
   }
 
@@ -644,9 +646,9 @@ class RowBlockIterator final : public InternalIterator {
     const RunAt& at = run_at_[i];
     current_ = at.current;
     next_ = at.next;
-    key_.assign(run_keys_[i]);
-    value_ = run_values_[i];
-    expire_at_ = run_expire_[i];
+    key_.assign(run_[i].key);
+    value_ = run_[i].value;
+    expire_at_ = run_[i].expire_at;
     while (restart_index_ + 1 < b_->num_restarts() &&
            b_->restart(restart_index_ + 1) <= current_) {
       restart_index_++;
@@ -763,9 +765,7 @@ class RowBlockIterator final : public InternalIterator {
   };
   std::string run_arena_;
   std::vector<RunAt> run_at_;
-  std::vector<std::string_view> run_keys_;
-  std::vector<std::string_view> run_values_;
-  std::vector<int64_t> run_expire_;
+  std::vector<KeyRunEntry> run_;
 };
 
 // The iterator's point-index seek and walk over the target's versions in

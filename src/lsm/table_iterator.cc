@@ -76,8 +76,9 @@ class TableIterator final : public InternalIterator {
   // Runs never cross a block, so the loaded block's iterator answers.
   bool CurrentRun(EntryRun* run) override { return iter_->CurrentRun(run); }
   void MoveInRun(size_t i) override { iter_->MoveInRun(i); }
-  bool CurrentKeyRun(KeyRun* run, size_t max) override {
-    return iter_->CurrentKeyRun(run, max);
+  bool CurrentKeyRun(KeyRun* run, size_t max,
+                     std::string_view user_limit) override {
+    return iter_->CurrentKeyRun(run, max, user_limit);
   }
   void MoveInKeyRun(size_t i) override { iter_->MoveInKeyRun(i); }
 

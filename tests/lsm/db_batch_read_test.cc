@@ -173,7 +173,9 @@ std::vector<Row> ReadByKeys(DB* db, const ReadOptions& ro, const ScanRange& r,
     EXPECT_GE(n, 1u);
     EXPECT_LE(n, max);
     for (size_t i = 0; i < n; i++) {
-      if (i > 0 && !limit.empty()) EXPECT_LT(entries[i].key, limit);
+      if (i > 0 && !limit.empty()) {
+        EXPECT_LT(entries[i].key, limit);
+      }
       out.push_back({std::string(entries[i].key), entries[i].ts,
                      std::string(entries[i].value)});
     }
@@ -220,9 +222,13 @@ TEST(DBBatchReadTest, KeyBatchesMatchTheRecordWalk) {
       if (rng.OneIn(2)) snaps.push_back((*db)->GetSnapshot());
       // Flushed steps leave several overlapping SSTs (merged runs); the
       // last step of odd rounds stays in the memtable.
-      if (step < 3 || round % 2 == 0) ASSERT_TRUE((*db)->Flush().ok());
+      if (step < 3 || round % 2 == 0) {
+        ASSERT_TRUE((*db)->Flush().ok());
+      }
     }
-    if (round % 3 == 2) ASSERT_TRUE((*db)->CompactRange("", "").ok());
+    if (round % 3 == 2) {
+      ASSERT_TRUE((*db)->CompactRange("", "").ok());
+    }
     clock.Advance(rng.Uniform(40'000));  // some records expire
 
     for (int q = 0; q < 40; q++) {
