@@ -44,6 +44,27 @@ std::vector<Row> ReadByNext(DB* db, const ReadOptions& ro, const ScanRange& r) {
   return out;
 }
 
+// Reads at the latest state or, half the time, at one of snaps.
+ReadOptions AtLatestOrSnapshot(
+    const std::vector<std::unique_ptr<const Snapshot>>& snaps, Random* rng) {
+  ReadOptions ro;
+  if (!snaps.empty() && rng->OneIn(2)) {
+    ro.snapshot = snaps[rng->Uniform(snaps.size())].get();
+  }
+  return ro;
+}
+
+void ExpectSameRows(const std::vector<Row>& got, const std::vector<Row>& want,
+                    int round, int q) {
+  ASSERT_EQ(got.size(), want.size()) << "round " << round << " q " << q;
+  for (size_t i = 0; i < want.size(); i++) {
+    ASSERT_TRUE(got[i] == want[i])
+        << "round " << round << " q " << q << " row " << i << ": got "
+        << got[i].key << "@" << got[i].ts << "=" << got[i].value << ", want "
+        << want[i].key << "@" << want[i].ts << "=" << want[i].value;
+  }
+}
+
 std::vector<Row> ReadByBatch(DB* db, const ReadOptions& ro, const ScanRange& r,
                              Random* rng, uint64_t* batched) {
   std::vector<Row> out;
@@ -121,10 +142,7 @@ TEST(DBBatchReadTest, BatchesMatchTheRecordWalk) {
     clock.Advance(rng.Uniform(40'000));  // some records expire
 
     for (int q = 0; q < 40; q++) {
-      ReadOptions ro;
-      if (!snaps.empty() && rng.OneIn(2)) {
-        ro.snapshot = snaps[rng.Uniform(snaps.size())].get();
-      }
+      const ReadOptions ro = AtLatestOrSnapshot(snaps, &rng);
       ScanRange r;
       if (rng.OneIn(2)) {
         r.t0 = now - 1'000'000 + rng.Uniform(400) * 1000;
@@ -138,16 +156,9 @@ TEST(DBBatchReadTest, BatchesMatchTheRecordWalk) {
         r.end = end;
       }
       const std::vector<Row> want = ReadByNext(db->get(), ro, r);
-      const std::vector<Row> got =
-          ReadByBatch(db->get(), ro, r, &rng, &batched);
-      ASSERT_EQ(got.size(), want.size()) << "round " << round << " q " << q;
-      for (size_t i = 0; i < want.size(); i++) {
-        ASSERT_TRUE(got[i] == want[i])
-            << "round " << round << " q " << q << " row " << i << ": got "
-            << got[i].key << "@" << got[i].ts << "=" << got[i].value
-            << ", want " << want[i].key << "@" << want[i].ts << "="
-            << want[i].value;
-      }
+      ExpectSameRows(ReadByBatch(db->get(), ro, r, &rng, &batched), want, round,
+                     q);
+      if (HasFatalFailure()) return;
     }
   }
   EXPECT_GT(batched, 10'000u) << "the batch path was hardly exercised";
@@ -232,10 +243,7 @@ TEST(DBBatchReadTest, KeyBatchesMatchTheRecordWalk) {
     clock.Advance(rng.Uniform(40'000));  // some records expire
 
     for (int q = 0; q < 40; q++) {
-      ReadOptions ro;
-      if (!snaps.empty() && rng.OneIn(2)) {
-        ro.snapshot = snaps[rng.Uniform(snaps.size())].get();
-      }
+      const ReadOptions ro = AtLatestOrSnapshot(snaps, &rng);
       ScanRange r;
       if (rng.OneIn(3)) {
         r.t0 = now - 1'000'000 + rng.Uniform(4) * 100'000;
@@ -250,15 +258,9 @@ TEST(DBBatchReadTest, KeyBatchesMatchTheRecordWalk) {
         r.end = end;
       }
       const std::vector<Row> want = ReadByNext(db->get(), ro, r);
-      const std::vector<Row> got = ReadByKeys(db->get(), ro, r, &rng, &batched);
-      ASSERT_EQ(got.size(), want.size()) << "round " << round << " q " << q;
-      for (size_t i = 0; i < want.size(); i++) {
-        ASSERT_TRUE(got[i] == want[i])
-            << "round " << round << " q " << q << " row " << i << ": got "
-            << got[i].key << "@" << got[i].ts << "=" << got[i].value
-            << ", want " << want[i].key << "@" << want[i].ts << "="
-            << want[i].value;
-      }
+      ExpectSameRows(ReadByKeys(db->get(), ro, r, &rng, &batched), want, round,
+                     q);
+      if (HasFatalFailure()) return;
     }
   }
   EXPECT_GT(batched, 10'000u) << "the key batch path was hardly exercised";
