@@ -217,16 +217,7 @@ class PlanSource final : public DocSource {
   // error.
   bool NextCovered() {
     while (true) {
-      if (lazy_pk_) {
-        if (!StepEntry()) {
-          status_ = it_->status();
-          return false;
-        }
-        ++in_.stats->keys_examined;
-        pk_pending_ = true;
-      } else if (!NextIndexEntry()) {
-        return false;
-      }
+      if (!NextIndexEntry()) return false;
       key_ = {};
       std::string_view v = entry().value;
       if (v.empty()) {
@@ -269,10 +260,15 @@ class PlanSource final : public DocSource {
   const BatchIterator::KeyEntry& entry() const { return entries_[entry_pos_]; }
 
   // Steps to the next index entry whose primary key reads into pk_ (see
-  // ReadEntry); false at the end or on error (status_ set).
+  // ReadEntry; on lazy_pk_ walks, when pk() asks); false at the end or on
+  // error (status_ set).
   bool NextIndexEntry() {
     while (StepEntry()) {
       ++in_.stats->keys_examined;
+      if (lazy_pk_) {
+        pk_pending_ = true;
+        return true;
+      }
       if (ReadEntry(&pk_)) return true;
       if (!status_.ok()) return false;
     }

@@ -175,8 +175,8 @@ class DBIter final : public BatchIterator {
       const KeyRunEntry& e = run.entries[i];
       if (!ParseInternalKey(e.key, &ik)) break;
       if (ik.ts == group_ts && ik.user_key == group) continue;  // older
-      if ((!end_.empty() && ik.user_key >= end_) ||
-          (!limit.empty() && ik.user_key >= limit) || ik.ts < t0_ ||
+      // Sources need not honour user_limit: checked here too.
+      if ((!user_limit.empty() && ik.user_key >= user_limit) || ik.ts < t0_ ||
           ik.ts >= t1_ || ik.seq > seq_ || ik.kind != ValueKind::kPut ||
           e.expire_at <= now_) {
         break;
