@@ -404,6 +404,11 @@ class PlanSource final : public DocSource {
   // for *w.
   void AddDocKey(std::string_view pk, Wanted* w) {
     w->key_offset = entry_keys_.size();
+    // Room for a batch of keys this size at once, not doubling up to it.
+    const size_t size = in_.info->doc_prefix.size() + pk.size();
+    if (entry_keys_.size() + size > entry_keys_.capacity()) {
+      entry_keys_.reserve(entry_keys_.size() + size * batch_.size());
+    }
     entry_keys_.append(in_.info->doc_prefix).append(pk);
     w->key_size = entry_keys_.size() - w->key_offset;
     w->ts = entry().ts;

@@ -79,6 +79,11 @@ class DBImpl::PointReader final : public PinnedValues {
     SortKeys(keys);
     const size_t n = order_.size();
     state_.assign(n, State{});
+    // Grown once, not doubling its way up key by key.
+    size_t key_bytes = 0;
+    for (const PointKey& k : keys) key_bytes += k.key.size();
+    targets_.reserve(targets_.size() + key_bytes + n * kInternalKeyTrailer);
+    cands_.reserve(cands_.size() + n);
     Timestamp t0 = kMaxTimestamp, t1 = kMinTimestamp;
     RetentionCursor floors(view_.rules.get(), now_);
     for (size_t p = 0; p < n; ++p) {
@@ -262,6 +267,7 @@ class DBImpl::PointReader final : public PinnedValues {
       if (may_hold && (!probe_filters_ || work.table->KeyMayMatch(k.key))) {
         // The view into targets_ is taken when the file is read (the
         // buffer may still grow); the offset stands in until then.
+        if (work.targets.empty()) work.targets.reserve(state_.size() - p);
         work.targets.push_back(TablePointTarget{{}, static_cast<uint32_t>(p)});
       }
     }

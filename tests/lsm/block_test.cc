@@ -126,12 +126,13 @@ INSTANTIATE_TEST_SUITE_P(
         RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
         RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
         // Restarts at (nearly) every entry: the point index
-        // is the cheaper structure (up to 255 restarts).
+        // is the cheaper structure.
         RoundTripCase{250, 1, 8, true}, RoundTripCase{500, 2, 0, true},
-        RoundTripCase{500, 1, 8, false},
-        // Versions of a key spread over runs and restarts.
+        RoundTripCase{500, 1, 8, true},
+        // Versions of a key spread over runs and restarts; blocks of
+        // 100-300 KiB (run offsets past 64 KiB).
         RoundTripCase{600, 16, 300, true}, RoundTripCase{240, 1, 600, true},
-        RoundTripCase{2000, 16, 300, false}, RoundTripCase{300, 4, 900, true}));
+        RoundTripCase{2000, 16, 300, true}, RoundTripCase{300, 4, 900, true}));
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
 // values restart at every entry, so seeks use the point index (and, for
