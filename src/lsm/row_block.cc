@@ -210,7 +210,7 @@ class RowBlock final : public Block {
         one_per_restart_(count == num_restarts) {
     // A block with a point index seldom sees other seeks (a scan starts at
     // most once per block): it does without fingerprints and their memory.
-    BuildPointIndex();
+    BuildPointIndex(count);
     if (!has_point_index()) BuildFingerprints();
   }
 
@@ -414,8 +414,29 @@ class RowBlock final : public Block {
     offsets_ = offsets;
   }
 
-  void BuildPointIndex() {
+  // Load factor at most 8/9: the probes of a present key (the usual point
+  // read) still mostly stay on the first line, 16 buckets long, and a
+  // block of documents (50-60 keys) takes 64 buckets.
+  static uint32_t BucketsFor(size_t keys) {
+    uint32_t n = 8;
+    while (n < keys + keys / 8) n *= 2;
+    return n;
+  }
+
+  // Only where it costs no more than fingerprints would (or 1/32 of the
+  // block): blocks of large entries, such as documents. Blocks of many
+  // small entries per restart keep fingerprints.
+  void BuildPointIndex(uint32_t count) {
     if (num_restarts_ == 0 || entries_end_ >= kMaxIndexedEntriesEnd) return;
+    const size_t fingerprints =
+        num_restarts_ >= kMinFingerprintRestarts
+            ? kFingerprintBytesPerRestart * num_restarts_
+            : 0;
+    const size_t budget = std::max(fingerprints, data_.size() / 32);
+    // Blocks of small entries are turned down before a pass over them (a
+    // cache miss decodes the block, and this pass was half of that): the
+    // index would not fit even with two versions per key on average.
+    if (BucketsFor(count / 2) * sizeof(Bucket32) > budget) return;
     // The first entry of each distinct user key, with the offset of the
     // restart whose run holds it.
     std::vector<std::pair<uint64_t, uint32_t>> firsts;
@@ -447,21 +468,8 @@ class RowBlock final : public Block {
       if (!same_user_key) firsts.emplace_back(PointHash(key), run);
       off = e.next;
     }
-    // Load factor at most 8/9: the probes of a present key (the usual
-    // point read) still mostly stay on the first line, 16 buckets long,
-    // and a block of documents (50-60 keys) takes 64 buckets.
-    uint32_t n = 8;
-    while (n < firsts.size() + firsts.size() / 8) n *= 2;
-    // Only where it costs no more than fingerprints would (or 1/32 of the
-    // block): blocks of large entries, such as documents. Blocks of many
-    // small entries per restart keep fingerprints.
-    const size_t fingerprints =
-        num_restarts_ >= kMinFingerprintRestarts
-            ? kFingerprintBytesPerRestart * num_restarts_
-            : 0;
-    if (n * sizeof(Bucket32) > std::max(fingerprints, data_.size() / 32)) {
-      return;
-    }
+    const uint32_t n = BucketsFor(firsts.size());
+    if (n * sizeof(Bucket32) > budget) return;
     buckets_.assign(n, kEmptyBucket);
     bucket_mask_ = n - 1;
     for (const auto& [h, run] : firsts) {
