@@ -36,7 +36,11 @@ class Reader {
         pins_(pins) {}
   ~Reader() {
     if (pins_ != nullptr) {
-      pins_->reserve(pins_->size() + blocks_.size());
+      // Grown geometrically: a MultiGet's files add their blocks in turn.
+      const size_t need = pins_->size() + blocks_.size();
+      if (need > pins_->capacity()) {
+        pins_->reserve(std::max(need, 2 * pins_->capacity()));
+      }
       for (auto& b : blocks_) pins_->push_back(std::move(b));
     }
   }
@@ -58,6 +62,7 @@ class Reader {
                                     plan_[i - 1].block_no != p.block_no);
     }
     // The blocks, each once (one batch through the cache).
+    block_nos_.clear();
     block_nos_.reserve(n);
     for (const Plan& p : plan_) {
       if (p.first_of_block) block_nos_.push_back(p.block_no);
