@@ -287,7 +287,7 @@ class PlanSource final : public DocSource {
   // new batch when this one is used up; false at the end or on error.
   bool NextFromBatch() {
     while (true) {
-      if (pos_ >= batch_.size()) {
+      if (pos_ >= batch_size_) {
         if (exhausted_ || !FillBatch()) return false;
         continue;
       }
@@ -302,7 +302,8 @@ class PlanSource final : public DocSource {
 
   // Reads the next run of index entries and fetches their documents.
   bool FillBatch() {
-    batch_.resize(batch_cap_);
+    // Grown only: AddEntry sets every field of the entries it fills.
+    if (batch_.size() < batch_cap_) batch_.resize(batch_cap_);
     entry_keys_.clear();
     size_t n = 0;
     while (n < batch_cap_) {
@@ -319,15 +320,15 @@ class PlanSource final : public DocSource {
       }
       ++n;
     }
-    batch_.resize(n);
+    batch_size_ = n;
     pos_ = 0;
     batch_cap_ = std::min(batch_cap_ * 2, kMaxBatch);
     if (n == 0) return false;
     if (fetch_docs_) {
-      status_ = Fetch(std::span<Wanted>(batch_));
+      status_ = Fetch(std::span<Wanted>(batch_.data(), n));
       if (!status_.ok()) return false;
     } else {
-      for (Wanted& w : batch_) w.found = true;
+      for (size_t i = 0; i < n; ++i) batch_[i].found = true;
     }
     return true;
   }
@@ -407,7 +408,7 @@ class PlanSource final : public DocSource {
     // Room for a batch of keys this size at once, not doubling up to it.
     const size_t size = in_.info->doc_prefix.size() + pk.size();
     if (entry_keys_.size() + size > entry_keys_.capacity()) {
-      entry_keys_.reserve(entry_keys_.size() + size * batch_.size());
+      entry_keys_.reserve(entry_keys_.size() + size * batch_cap_);
     }
     entry_keys_.append(in_.info->doc_prefix).append(pk);
     w->key_size = entry_keys_.size() - w->key_offset;
@@ -476,9 +477,10 @@ class PlanSource final : public DocSource {
   // Index entries: the run the walker handed out and the current one.
   std::array<BatchIterator::KeyEntry, 64> entries_;
   size_t entry_pos_ = 0, entry_count_ = 0;
-  bool lazy_pk_ = false;  // see pk_pending_
-  Wanted covered_;        // the current entry of a covering index
-  std::vector<Wanted> batch_;
+  bool lazy_pk_ = false;       // see pk_pending_
+  Wanted covered_;             // the current entry of a covering index
+  std::vector<Wanted> batch_;  // the batch is its first batch_size_
+  size_t batch_size_ = 0;
   std::string entry_keys_;      // the batch's document keys, back to back
   std::vector<PointKey> keys_;  // the batch's, for MultiGet
   std::unique_ptr<PinnedValues> pinned_;  // the fetched documents

@@ -124,12 +124,7 @@ class DBImpl::PointReader final : public PinnedValues {
                            [](const Candidate& a, const Candidate& b) {
                              return a.pos >= b.pos;
                            }) == cands_.end();
-    if (!one_per_key) {
-      std::stable_sort(cands_.begin(), cands_.end(),
-                       [](const Candidate& a, const Candidate& b) {
-                         return a.pos != b.pos ? a.pos < b.pos : a.seq > b.seq;
-                       });
-    }
+    if (!one_per_key) SortCandidates(n);
     size_t c = 0;
     for (size_t p = 0; p < n; ++p) {
       State& st = state_[p];
@@ -182,6 +177,29 @@ class DBImpl::PointReader final : public PinnedValues {
     };
     if (!std::is_sorted(order_.begin(), order_.end(), less)) {
       std::sort(order_.begin(), order_.end(), less);
+    }
+  }
+
+  // Orders cands_ by key, newest first: placed by key in one counting
+  // pass (files hand in their keys in key order, one after another), then
+  // a key's few versions by sequence.
+  void SortCandidates(size_t n) {
+    first_cand_.assign(n + 1, 0);
+    for (const Candidate& c : cands_) ++first_cand_[c.pos + 1];
+    for (size_t p = 0; p < n; ++p) first_cand_[p + 1] += first_cand_[p];
+    sorted_cands_.resize(cands_.size());
+    for (const Candidate& c : cands_) sorted_cands_[first_cand_[c.pos]++] = c;
+    cands_.swap(sorted_cands_);
+    // first_cand_[p] is now where key p's versions end.
+    for (size_t p = 0, begin = 0; p < n; begin = first_cand_[p++]) {
+      if (first_cand_[p] - begin > 1) {
+        std::stable_sort(
+            cands_.begin() + static_cast<ptrdiff_t>(begin),
+            cands_.begin() + static_cast<ptrdiff_t>(first_cand_[p]),
+            [](const Candidate& a, const Candidate& b) {
+              return a.seq > b.seq;
+            });
+      }
     }
   }
 
@@ -349,6 +367,8 @@ class DBImpl::PointReader final : public PinnedValues {
   std::vector<State> state_;     // by place in key order
   std::string targets_;          // seek keys, back to back
   std::vector<Candidate> cands_;
+  std::vector<Candidate> sorted_cands_;  // SortCandidates' scratch
+  std::vector<size_t> first_cand_;       // and its counts
   std::string values_;
   BlockPins pins_;               // the blocks pinned candidates' values lie in
   std::vector<FileWork> works_;  // the files to read

@@ -174,6 +174,26 @@ bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
   return true;
 }
 
+// Keys up to this size are rebuilt from their shared prefix in a buffer on
+// the stack, longer ones in a string.
+constexpr size_t kInlineKeyBytes = 128;
+
+// The key of entry e, whose previous key is `prev`: rebuilt into `buf`
+// (kInlineKeyBytes) or, when longer, *scratch; prev may lie in either.
+inline std::string_view RebuildKey(std::string_view prev, const Entry& e,
+                                   char* buf, std::string* scratch) {
+  const size_t size = size_t{e.shared} + e.unshared;
+  if (size <= kInlineKeyBytes) {
+    if (prev.data() != buf) std::memcpy(buf, prev.data(), e.shared);
+    std::memcpy(buf + e.shared, e.key_delta, e.unshared);
+    return std::string_view(buf, size);
+  }
+  if (prev.data() != scratch->data()) scratch->assign(prev);
+  scratch->resize(e.shared);
+  scratch->append(e.key_delta, e.unshared);
+  return *scratch;
+}
+
 // For two internal keys of the same user key: whether a sorts before b
 // (their 16-byte trailers compared as two big-endian words).
 inline bool TrailerBefore(std::string_view a, std::string_view b) {
@@ -630,8 +650,12 @@ class RowBlockIterator final : public InternalIterator {
     run_.clear();
     run_at_.reserve(max);
     run_.reserve(max);
-    run_arena_.reserve(max * (key_.size() + 8));
-    run_arena_.assign(key_);
+    // The arena's bytes past `used` are garbage, not cleared: it is only
+    // resized (zero-filled) when a run needs more room than any before.
+    size_t used = key_.size();
+    const size_t want = max * (key_.size() + 8);
+    if (run_arena_.size() < want) run_arena_.resize(want);
+    std::memcpy(run_arena_.data(), key_.data(), key_.size());
     run_at_.push_back({current_, next_, 0, static_cast<uint32_t>(key_.size())});
     run_.push_back({{}, value_, expire_at_});
     uint32_t off = next_;
@@ -641,17 +665,21 @@ class RowBlockIterator final : public InternalIterator {
       if (!ParseEntry(b_->base(), off, end_, &e) || e.shared > prev.key_size) {
         break;
       }
-      const uint32_t key_off = static_cast<uint32_t>(run_arena_.size());
-      // The shared bytes come from the previous key, at the arena's end.
-      run_arena_.append(run_arena_, prev.key_off, e.shared);
-      run_arena_.append(e.key_delta, e.unshared);
       const uint32_t key_size = e.shared + e.unshared;
-      const std::string_view key(run_arena_.data() + key_off, key_size);
+      if (used + key_size > run_arena_.size()) {
+        run_arena_.resize(std::max(2 * run_arena_.size(), used + key_size));
+      }
+      // The shared bytes come from the previous key, just before.
+      char* dst = run_arena_.data() + used;
+      std::memcpy(dst, run_arena_.data() + prev.key_off, e.shared);
+      std::memcpy(dst + e.shared, e.key_delta, e.unshared);
+      const std::string_view key(dst, key_size);
       if (key_size < kInternalKeyTrailer ||
           (!user_limit.empty() && ExtractUserKey(key) >= user_limit)) {
-        run_arena_.resize(key_off);
         break;
       }
+      const uint32_t key_off = static_cast<uint32_t>(used);
+      used += key_size;
       const Timestamp ts = ExtractTimestamp(key);
       run_at_.push_back({off, e.next, key_off, key_size});
       run_.push_back({{},
@@ -812,6 +840,7 @@ Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
   }
   const std::string_view tuk = ExtractUserKey(target);
   const Timestamp ts = ExtractTimestamp(target);
+  char inline_key[kInlineKeyBytes];
   for (uint32_t i = Bucket(hash), probes = 0; probes <= bucket_mask_;
        i = (i + 1) & bucket_mask_, ++probes) {
     const Bucket32 b = buckets_[i];
@@ -830,10 +859,7 @@ Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
       if (e.shared == 0) {
         key = std::string_view(e.key_delta, e.unshared);
       } else {
-        if (key.data() != scratch->data()) scratch->assign(key);
-        scratch->resize(e.shared);
-        scratch->append(e.key_delta, e.unshared);
-        key = *scratch;
+        key = RebuildKey(key, e, inline_key, scratch);
       }
       if (key.size() < kInternalKeyTrailer) return PointRead::kCorrupt;
       off = e.next;
