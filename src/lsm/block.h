@@ -61,7 +61,7 @@ class Block {
   // they end. *visited counts the calls. kRanOff: the block ended with
   // the entries still matching (they may go on in the next block).
   // kUnsupported (the default): the block has no such fast path; use an
-  // iterator. `scratch` holds keys rebuilt from prefix compression.
+  // iterator. `scratch` holds rebuilt keys too long for the stack.
   enum class PointRead { kDone, kRanOff, kCorrupt, kUnsupported };
   using PointVisitor =
       absl::FunctionRef<bool(std::string_view internal_key, int64_t expire_at,

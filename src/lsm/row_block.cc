@@ -653,7 +653,7 @@ class RowBlockIterator final : public InternalIterator {
     // The arena's bytes past `used` are garbage, not cleared: it is only
     // resized (zero-filled) when a run needs more room than any before.
     size_t used = key_.size();
-    const size_t want = max * (key_.size() + 8);
+    const size_t want = std::max(max, size_t{1}) * (key_.size() + 8);
     if (run_arena_.size() < want) run_arena_.resize(want);
     std::memcpy(run_arena_.data(), key_.data(), key_.size());
     run_at_.push_back({current_, next_, 0, static_cast<uint32_t>(key_.size())});
