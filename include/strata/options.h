@@ -46,6 +46,8 @@ struct Options {
   int max_immutable_memtables = 2;
 
   // Target uncompressed size of a row-encoded data block. [1 KiB, 4 MiB].
+  // A block of large entries (documents) grows past it until it holds 128
+  // entries, up to 4 times this size.
   size_t block_size = 16 << 10;
   // Target logical size of a columnar block (time-series data encodes ~10x
   // smaller than its logical size). [block_size, 16 MiB].

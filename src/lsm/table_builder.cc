@@ -24,6 +24,15 @@ namespace {
 constexpr size_t kMaxColumnarEntries = 8192;
 // Entries per distinct user key from which a block counts as time series.
 constexpr size_t kTimeSeriesEntriesPerKey = 4;
+// A row block past block_size is cut once it holds this many entries, or
+// at kMaxRowBlockSizes block sizes. A block costs about the same whatever
+// it holds (an index entry and a search step, a cache slot, its own point
+// index), so blocks of large entries, such as documents, share that among
+// more entries; and the records of one time window, written together, lie
+// in fewer blocks for a windowed read to fetch. Blocks of small entries
+// reach the count well before block_size and are cut as before.
+constexpr size_t kMinRowBlockEntries = 128;
+constexpr size_t kMaxRowBlockSizes = 4;
 // Per-entry overhead counted in a block's logical size.
 constexpr size_t kEntryOverhead = 8;
 // Keeps every block's raw length far inside the header's u32.
@@ -146,7 +155,9 @@ bool TableBuilder::BlockFull() const {
     return pending_logical_ >= options_.columnar_block_size ||
            pending_.size() >= kMaxColumnarEntries;
   }
-  return pending_logical_ >= options_.block_size;
+  return pending_logical_ >= options_.block_size &&
+         (pending_.size() >= kMinRowBlockEntries ||
+          pending_logical_ >= kMaxRowBlockSizes * options_.block_size);
 }
 
 void TableBuilder::FlushBlock() {

@@ -12,8 +12,10 @@
 namespace strata {
 namespace {
 
-// One series, ts = 10 * i. Logical entry size 1 + 16 + 100 + 8 = 125 bytes,
-// so a 1 KiB row block holds 9 entries: block b covers ts [90b, 90b + 80].
+// One series, ts = 10 * i. Logical entry size 1 + 16 + 100 + 8 = 125 bytes;
+// with 256-byte blocks a row block is cut at 4 block sizes (short of 128
+// entries), so it holds 9 entries: block b covers ts [90b, 90b + 80].
+constexpr size_t kBlockSize = 256;
 constexpr int kEntries = 4000;
 constexpr int kPerBlock = 9;
 constexpr int kBlocks = (kEntries + kPerBlock - 1) / kPerBlock;  // 445
@@ -32,7 +34,7 @@ class TableSkip : public ::testing::Test {
     }
     TableBuildOptions opt;
     opt.encoding = BlockEncodingChoice::kRow;
-    opt.block_size = 1024;
+    opt.block_size = kBlockSize;
     opt.compression = false;
     auto t = OpenTable(BuildTable(opt, entries_), nullptr, &stats_, 1, &reads_);
     ASSERT_TRUE(t.ok()) << t.status();
@@ -169,7 +171,7 @@ TEST_F(TableSkip, CachedBlocksAreSkippedToo) {
   std::atomic<int> reads{0};
   TableBuildOptions opt;
   opt.encoding = BlockEncodingChoice::kRow;
-  opt.block_size = 1024;
+  opt.block_size = kBlockSize;
   auto t = OpenTable(BuildTable(opt, entries_), &cache, &stats, 9, &reads);
   ASSERT_TRUE(t.ok());
   ReadAll((*t)->NewIterator(TableReadOptions()).get());

@@ -296,23 +296,42 @@ TEST(TableBuilder, AbandonWritesNothingMore) {
   EXPECT_TRUE(sink.contents().empty());
 }
 
-TEST(TableBuilder, RowBlocksAreCutAtBlockSize) {
-  // 1000 distinct keys, one version each: never time-series shaped.
+// n entries of distinct keys (never time-series shaped) with values of
+// value_size bytes, built into a table of 4 KiB row blocks; the entries of
+// its first block.
+uint64_t FirstRowBlockCount(int n, size_t value_size, uint64_t* blocks) {
   std::vector<TestEntry> entries;
-  for (int i = 0; i < 1000; i++) {
+  for (int i = 0; i < n; i++) {
     entries.push_back({IKey(absl::StrFormat("k%04d", i), 0), kNeverExpires,
-                       std::string(100, 'v')});
+                       std::string(value_size, 'v')});
   }
   TableBuildOptions opt;
   opt.block_size = 4096;
   opt.compression = false;
   std::string file = BuildTable(opt, entries);
   auto table = OpenTable(file);
-  ASSERT_TRUE(table.ok());
-  // Logical entry size 5 + 16 + 100 + 8 = 129 bytes: 32 per 4 KiB block.
-  EXPECT_EQ((*table)->properties().num_data_blocks, (1000 + 31) / 32);
-  EXPECT_EQ((*table)->index()[0].count, 32u);
+  EXPECT_TRUE(table.ok());
+  if (!table.ok()) return 0;
   EXPECT_EQ((*table)->properties().num_columnar_blocks, 0u);
+  *blocks = (*table)->properties().num_data_blocks;
+  return (*table)->index()[0].count;
+}
+
+TEST(TableBuilder, RowBlocksOfSmallEntriesAreCutAtBlockSize) {
+  // Logical entry size 5 + 16 + 2 + 8 = 31 bytes: 133 fill 4 KiB.
+  uint64_t blocks = 0;
+  EXPECT_EQ(FirstRowBlockCount(1000, 2, &blocks), 133u);
+  EXPECT_EQ(blocks, (1000 + 132) / 133);
+}
+
+TEST(TableBuilder, RowBlocksOfLargeEntriesHoldAtLeast128) {
+  // 129-byte entries: 32 fill 4 KiB; the block goes on to 128 entries.
+  uint64_t blocks = 0;
+  EXPECT_EQ(FirstRowBlockCount(1000, 100, &blocks), 128u);
+  EXPECT_EQ(blocks, (1000 + 127) / 128);
+  // 1029-byte entries: cut at 4 block sizes (16 entries), before 128.
+  EXPECT_EQ(FirstRowBlockCount(100, 1000, &blocks), 16u);
+  EXPECT_EQ(blocks, (100 + 15) / 16);
 }
 
 TEST(TableBuilder, TimeSeriesBlocksGrowOnlyWithAColumnarCodec) {
