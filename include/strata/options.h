@@ -45,7 +45,7 @@ struct Options {
   // Frozen memtables waiting for flush before writers stall. [1, 16].
   int max_immutable_memtables = 2;
 
-  // Target uncompressed size of a row-encoded data block. [1 KiB, 4 MiB].
+  // Target uncompressed size of a row-encoded data block. [256 B, 4 MiB].
   // A block of large entries (documents) grows past it until it holds 128
   // entries, up to 4 times this size.
   size_t block_size = 16 << 10;

@@ -31,7 +31,7 @@ Options Sanitize(Options o) {
   o.write_buffer_size =
       std::clamp<size_t>(o.write_buffer_size, 64 << 10, size_t{4} << 30);
   o.max_immutable_memtables = std::clamp(o.max_immutable_memtables, 1, 16);
-  o.block_size = std::clamp<size_t>(o.block_size, 1 << 10, 4 << 20);
+  o.block_size = std::clamp<size_t>(o.block_size, 256, 4 << 20);
   o.columnar_block_size =
       std::clamp<size_t>(o.columnar_block_size, o.block_size, 16 << 20);
   o.bloom_bits_per_key = std::clamp(o.bloom_bits_per_key, 0, 32);

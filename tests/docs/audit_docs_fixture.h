@@ -29,7 +29,7 @@ class AuditDocsTest : public ::testing::Test {
     clock_ =
         std::make_unique<FakeClockEnv>(mem_env_.get(), 1'700'000'000 * kSec);
     options_.env = clock_.get();
-    options_.block_size = 1024;
+    options_.block_size = 256;
     Open();
   }
 

@@ -43,7 +43,7 @@ class CoveringIndexTest : public ::testing::Test {
   }
 
   void Open() {
-    OpenDocStoreWithBlocks(clock_.get(), 1024, &db_, &store_);  // many blocks
+    OpenDocStoreWithBlocks(clock_.get(), 256, &db_, &store_);  // many blocks
   }
 
   void Reopen() {

@@ -462,7 +462,7 @@ TEST(DocDiffTest, FindAgreesWithNaiveEvaluatorWithAndWithoutIndexes) {
   ManualClockEnv clock(mem.get());
   Options o;
   o.env = &clock;
-  o.block_size = 2048;
+  o.block_size = 512;
   auto db = DB::Open(o, "/db");
   ASSERT_TRUE(db.ok()) << db.status();
   DocumentStoreOptions so;

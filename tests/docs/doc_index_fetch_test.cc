@@ -39,7 +39,7 @@ class DocIndexFetchTest : public ::testing::Test {
     mem_env_ = NewMemEnv();
     clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
     // Many blocks: fetches cross block edges.
-    OpenDocStoreWithBlocks(clock_.get(), 1024, &db_, &store_);
+    OpenDocStoreWithBlocks(clock_.get(), 256, &db_, &store_);
     ASSERT_TRUE(store_
                     ->CreateCollectionFromJson(
                         R"({"name":"c","key":"id","time":{"path":"ts",)"

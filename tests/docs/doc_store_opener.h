@@ -32,7 +32,8 @@ inline void OpenDocStore(const Options& options,
 }
 
 // The same over `env` (the DB's and the store's), with data blocks of
-// `block_size` bytes: small ones make reads cross many block edges.
+// `block_size` bytes: small ones make reads cross many block edges (a
+// block short of 128 entries is cut at 4 block sizes: 256 gives 1 KiB).
 inline void OpenDocStoreWithBlocks(Env* env, size_t block_size,
                                    std::unique_ptr<DB>* db,
                                    std::unique_ptr<DocumentStore>* store) {

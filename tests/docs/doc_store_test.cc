@@ -38,7 +38,7 @@ class DocStoreTest : public ::testing::Test {
     mem_env_ = NewMemEnv();
     clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
     options_.env = clock_.get();
-    options_.block_size = 1024;
+    options_.block_size = 256;
     Reopen();
   }
 

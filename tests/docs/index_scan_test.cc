@@ -122,7 +122,7 @@ class IndexScanStoreTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     mem_env_ = NewMemEnv();
-    OpenDocStoreWithBlocks(mem_env_.get(), 1024, &db_, &store_);  // many blocks
+    OpenDocStoreWithBlocks(mem_env_.get(), 256, &db_, &store_);  // many blocks
     const std::string covering = GetParam() ? R"(,"covering":true)" : "";
     ASSERT_TRUE(store_
                     ->CreateCollectionFromJson(absl::StrFormat(

@@ -205,7 +205,7 @@ TEST(DBBatchReadTest, KeyBatchesMatchTheRecordWalk) {
   Options o;
   o.env = &clock;
   o.block_encoding = BlockEncodingChoice::kRow;
-  o.block_size = 2048;
+  o.block_size = 512;
   o.window_merge_trigger = 64;  // only CompactRange merges
   auto db = DB::Open(o, "/keys");
   ASSERT_TRUE(db.ok()) << db.status();

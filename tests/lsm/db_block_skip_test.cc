@@ -67,10 +67,9 @@ TEST(DBWriteBufferTest, SmallestWriteBufferAcceptsWrites) {
 }
 
 // One series of 3000 points with increasing timestamps and expiries, flushed
-// into one SST of row blocks. Values are 240 bytes, so a block stops at 4 x
-// 1 KiB (~15 entries) long before it holds 128: ~200 blocks. The SST's own
-// index says which blocks hold which timestamps, so each scan's block reads can
-// be predicted.
+// into one SST of 1 KiB row blocks (block_size 256: a block short of 128
+// entries is cut at 4 block sizes). The SST's own index says which blocks
+// hold which timestamps, so each scan's block reads can be predicted.
 class DBBlockSkipTest : public ::testing::Test {
  protected:
   static constexpr int kPoints = 3000;
@@ -82,7 +81,7 @@ class DBBlockSkipTest : public ::testing::Test {
     clock_ = std::make_unique<ManualClockEnv>(mem_env_.get());
     Options o;
     o.env = clock_.get();
-    o.block_size = 1024;
+    o.block_size = 256;
     o.block_encoding = BlockEncodingChoice::kRow;
     o.compression = false;
     auto db = DB::Open(o, "/skip");
@@ -90,7 +89,7 @@ class DBBlockSkipTest : public ::testing::Test {
     db_ = std::move(*db);
     for (int i = 0; i < kPoints; i++) {
       ASSERT_TRUE(db_->Put(WriteOptions(), "cpu", i * kStep,
-                           absl::StrFormat("%0240d", i),
+                           absl::StrFormat("%040d", i),
                            Expiry::At(kExpiryBase + i * kStep))
                       .ok());
     }

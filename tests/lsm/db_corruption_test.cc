@@ -164,7 +164,7 @@ class DBCorruptionTest : public ::testing::Test {
 
   static Options BaseOptions() {
     Options o;
-    o.block_size = 1024;
+    o.block_size = 256;
     o.bloom_bits_per_key = 10;
     // Keep the flushed files as written: no merges while building.
     o.window_merge_trigger = 64;

@@ -48,7 +48,8 @@ struct ModelConfig {
   const char* name;
   bool posix = false;
   BlockEncodingChoice encoding = BlockEncodingChoice::kAuto;
-  size_t block_size = 1024;
+  // Row blocks of small entries are cut at 4 block sizes: 1 KiB.
+  size_t block_size = 256;
   size_t columnar_block_size = 2048;
   int64_t time_window_ns = 1000;
   int64_t default_ttl_ns = 0;

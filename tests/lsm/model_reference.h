@@ -302,7 +302,7 @@ inline bool SameRecord(const Record& a, const Record& b) {
 inline Options CrashOptions() {
   Options o;
   o.write_buffer_size = 64 << 10;
-  o.block_size = 1024;
+  o.block_size = 256;
   o.time_window_ns = 10;
   return o;
 }

@@ -155,7 +155,7 @@ class RetentionDBTest : public ::testing::Test {
     mem_ = NewMemEnv(clock_.get());
     options_.env = mem_.get();
     options_.write_buffer_size = 1 << 20;
-    options_.block_size = 1024;
+    options_.block_size = 256;
     options_.time_window_ns = 1000;
     options_.background_threads = 1;
   }

@@ -254,7 +254,7 @@ class TableWithCache : public ::testing::Test {
   void SetUp() override {
     ref_ = RandomEntries(5, 3000);
     TableBuildOptions opt;
-    opt.block_size = 1024;
+    opt.block_size = 256;
     file_ = BuildTable(opt, ref_);
   }
   std::vector<TestEntry> ref_;

@@ -64,7 +64,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Config{"RowRawUncached", BlockEncodingChoice::kRow, false,
                              16 << 10, false},
                       Config{"RowSmallBlocks", BlockEncodingChoice::kRow, true,
-                             1 << 10, true},
+                             256, true},
                       Config{"ColumnarOrFallback",
                              BlockEncodingChoice::kColumnar, true, 16 << 10,
                              true}),
@@ -211,7 +211,7 @@ TEST(Table, NoFilterWhenBitsPerKeyIsZero) {
 TEST(Table, ApproximateOffsetGrowsWithTheKey) {
   std::vector<TestEntry> ref = RandomEntries(11, 5000);
   TableBuildOptions opt;
-  opt.block_size = 1024;
+  opt.block_size = 256;
   std::string file = BuildTable(opt, ref);
   auto table = OpenTable(file);
   ASSERT_TRUE(table.ok());
@@ -276,7 +276,7 @@ TEST(TableBuilder, CountsAndSizes) {
   std::vector<TestEntry> ref = RandomEntries(12, 3000);
   StringSink sink;
   TableBuildOptions opt;
-  opt.block_size = 2048;
+  opt.block_size = 512;
   TableBuilder b(opt, &sink, "t.sst");
   for (const TestEntry& e : ref) b.Add(e.key, e.expire_at, e.value);
   EXPECT_EQ(b.NumEntries(), ref.size());
@@ -389,7 +389,7 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
   }
   SortUniqueEntries(&entries);
   TableBuildOptions bo;
-  bo.block_size = 512;
+  bo.block_size = 128;
   bo.encoding = BlockEncodingChoice::kRow;
   auto table = OpenTable(BuildTable(bo, entries));
   ASSERT_TRUE(table.ok()) << table.status();

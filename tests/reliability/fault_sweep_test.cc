@@ -334,7 +334,7 @@ TEST(ReadFaultSweepTest, ReadErrorsAreNeverSilent) {
   EnvStack envs;
   Options o = TestOptions(envs.faulty.get());
   o.block_cache_bytes = 0;
-  o.block_size = 1024;
+  o.block_size = 256;
   State model;
   {
     auto db = DB::Open(o, kDir);

@@ -255,7 +255,7 @@ class AuditStorageTest : public AuditSeriesTest {
  protected:
   void SetUp() override {
     AuditSeriesTest::SetUp();
-    db_options_.block_size = 1024;
+    db_options_.block_size = 256;
     db_options_.columnar_block_size = 1024;
     db_options_.block_cache_bytes = 0;
     Open();
