@@ -104,7 +104,7 @@ void MakeTablesAndManifests(Env* base, Corpus* c) {
     o.env = &clock;
     o.block_encoding = enc;
     o.compression = n == 2;
-    o.block_size = 1024;
+    o.block_size = 256;  // small entries: blocks cut at 1 KiB
     o.time_window_ns = 1'000'000;
     const std::string dir = absl::StrFormat("/db%d", n++);
     {
