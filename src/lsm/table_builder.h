@@ -22,8 +22,9 @@
 namespace strata {
 
 struct TableBuildOptions {
-  // Logical bytes (internal key + value + 8 per entry) of a row block.
-  // [1 KiB, 4 MiB].
+  // Logical bytes (internal key + value + 8 per entry) of a row block; a
+  // block short of 128 entries goes on to at most 4 times this size.
+  // [256 B, 4 MiB].
   size_t block_size = 16 << 10;
   // Logical bytes a time-series-shaped (columnar) block may grow to; such a
   // block is also cut at 8192 entries. [block_size, 16 MiB].

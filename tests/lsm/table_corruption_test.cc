@@ -25,9 +25,9 @@ class CorruptionSweep : public ::testing::TestWithParam<SweepCase> {
     TableBuildOptions opt;
     opt.compression = GetParam().compression;
     opt.encoding = GetParam().encoding;
-    // Small blocks (grown to at most 4x this size, 128 entries) make
-    // many of them.
-    opt.block_size = 256;
+    // Small blocks (cut at 4x this size, 512 bytes, short of 128
+    // entries) make many of them.
+    opt.block_size = 128;
     tombstones_ = {{"user000003", "user000009", 5, 50, 900},
                    {"b", "", kMinTimestamp, kMaxTimestamp, 3}};
     file_ = BuildTable(opt, ref_, tombstones_, &props_);

@@ -59,15 +59,14 @@ TEST_P(TableRoundTrip, FiftyThousandEntriesMatchTheReference) {
 
 INSTANTIATE_TEST_SUITE_P(
     Configs, TableRoundTrip,
-    ::testing::Values(Config{"AutoLz4Cached", BlockEncodingChoice::kAuto, true,
-                             16 << 10, true},
-                      Config{"RowRawUncached", BlockEncodingChoice::kRow, false,
-                             16 << 10, false},
-                      Config{"RowSmallBlocks", BlockEncodingChoice::kRow, true,
-                             256, true},
-                      Config{"ColumnarOrFallback",
-                             BlockEncodingChoice::kColumnar, true, 16 << 10,
-                             true}),
+    ::testing::Values(
+        Config{"AutoLz4Cached", BlockEncodingChoice::kAuto, true, 16 << 10,
+               true},
+        Config{"RowRawUncached", BlockEncodingChoice::kRow, false, 16 << 10,
+               false},
+        Config{"RowSmallBlocks", BlockEncodingChoice::kRow, true, 256, true},
+        Config{"ColumnarOrFallback", BlockEncodingChoice::kColumnar, true,
+               16 << 10, true}),
     [](const ::testing::TestParamInfo<Config>& info) {
       return std::string(info.param.name);
     });
@@ -325,9 +324,10 @@ TEST(TableBuilder, RowBlocksOfSmallEntriesAreCutAtBlockSize) {
 }
 
 TEST(TableBuilder, RowBlocksOfLargeEntriesHoldAtLeast128) {
-  // 129-byte entries: 32 fill 4 KiB; the block goes on to 128 entries.
+  // 79-byte entries: 52 fill 4 KiB; the block goes on to 128 entries
+  // (10 KiB, under the 16 KiB cap).
   uint64_t blocks = 0;
-  EXPECT_EQ(FirstRowBlockCount(1000, 100, &blocks), 128u);
+  EXPECT_EQ(FirstRowBlockCount(1000, 50, &blocks), 128u);
   EXPECT_EQ(blocks, (1000 + 127) / 128);
   // 1029-byte entries: cut at 4 block sizes (16 entries), before 128.
   EXPECT_EQ(FirstRowBlockCount(100, 1000, &blocks), 16u);
