@@ -1,8 +1,8 @@
 // Fuzz target: data block decoding (schema/sst.md "Block encodings",
-// schema/columnar-block.md). Input: byte 0 picks the decoder (even: row,
-// odd: columnar), bytes 1-4 are the header's record count (u32, taken as
-// is: a hostile count must not make the decoder allocate or loop by it),
-// the rest is the payload. Whatever decodes is iterated both ways and
+// schema/columnar-block.md). Input: byte 0 picks the decoder (mod 3: 0
+// row, 1 columnar, 2 packed row), bytes 1-4 are the header's record count (u32,
+// taken as is: a hostile count must not make the decoder allocate or loop by
+// it), the rest is the payload. Whatever decodes is iterated both ways and
 // sought to its own keys.
 #include <cstdint>
 #include <memory>
@@ -16,11 +16,15 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace strata;
   if (size < 5) return 0;
-  const bool columnar = data[0] & 1;
+  const int decoder = data[0] % 3;
+  const bool columnar = decoder == 1;
   const uint32_t count = DecodeFixed32(reinterpret_cast<const char*>(data + 1));
   std::string payload(reinterpret_cast<const char*>(data + 5), size - 5);
-  auto block = columnar ? DecodeColumnarBlock(payload, count, "fuzz")
-                        : DecodeRowBlock(payload, count, "fuzz");
+  auto block = columnar
+                   ? DecodeColumnarBlock(payload, count, "fuzz")
+                   : DecodeRowBlock(payload, count, "fuzz",
+                                    decoder == 2 ? BlockEncoding::kRowPacked
+                                                 : BlockEncoding::kRow);
   if (!block.ok()) return 0;
   (void)(*block)->MemoryUsage();
   auto it = (*block)->NewIterator();

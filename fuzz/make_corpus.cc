@@ -163,9 +163,13 @@ void MakeEdits(Corpus* c) {
 }
 
 void MakeBlocks(Corpus* c) {
-  for (int columnar = 0; columnar < 2; columnar++) {
+  // fuzz_block's decoder byte: 0 row, 1 columnar, 2 packed row.
+  for (int decoder = 0; decoder < 3; decoder++) {
     for (int shape = 0; shape < 3; shape++) {
-      auto b = columnar ? NewColumnarBlockBuilder() : NewRowBlockBuilder(4);
+      auto b = decoder == 1 ? NewColumnarBlockBuilder()
+                            : NewRowBlockBuilder(
+                                  4, decoder == 2 ? BlockEncoding::kRowPacked
+                                                  : BlockEncoding::kRow);
       SequenceNumber seq = 100;
       for (int i = 0; i < 24; i++) {
         std::string key;
@@ -178,7 +182,7 @@ void MakeBlocks(Corpus* c) {
         b->Add(key, i % 6 == 0 ? 5'000'000 : kNeverExpires, value);
       }
       std::string payload(b->Finish());
-      std::string in(1, static_cast<char>(columnar));
+      std::string in(1, static_cast<char>(decoder));
       PutFixed32(&in, b->count());
       c->Add("fuzz_block", in + payload);
     }

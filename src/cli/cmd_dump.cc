@@ -39,6 +39,8 @@ const char* EncodingName(uint8_t e) {
       return "row";
     case BlockEncoding::kColumnar:
       return "columnar";
+    case BlockEncoding::kRowPacked:
+      return "packed-row";
   }
   return "unknown";
 }

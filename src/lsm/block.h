@@ -18,8 +18,9 @@ namespace strata {
 
 // Persisted: never renumber.
 enum class BlockEncoding : uint8_t {
-  kRow = 1,       // prefix-compressed rows with restart points
-  kColumnar = 2,  // per-column codecs for time-series-shaped runs
+  kRow = 1,        // prefix-compressed rows with restart points
+  kColumnar = 2,   // per-column codecs for time-series-shaped runs
+  kRowPacked = 3,  // rows whose key trailers are deltas from block bases
 };
 
 class BlockBuilder {
@@ -34,6 +35,8 @@ class BlockBuilder {
   virtual uint32_t count() const = 0;
   // Size of the payload if Finish() were called now (an estimate).
   virtual size_t SizeEstimate() const = 0;
+  // The encoding Finish() writes (the block header's).
+  virtual BlockEncoding encoding() const = 0;
 };
 
 class Block {
@@ -80,7 +83,11 @@ class Block {
 // it keys the row blocks' point indexes, built when a block is decoded).
 uint64_t PointKeyHash(std::string_view user_key);
 
-std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval = 16);
+// `encoding`: kRowPacked (what tables write) or kRow (format version 1,
+// kept for reading old files and for tests that make them).
+std::unique_ptr<BlockBuilder> NewRowBlockBuilder(
+    int restart_interval = 16,
+    BlockEncoding encoding = BlockEncoding::kRowPacked);
 // For tests and inspection: a decoded row block that seeks by its point
 // index (row_block.cc: blocks of large entries) rather than a search.
 bool RowBlockHasPointIndex(const Block& block);
@@ -91,9 +98,11 @@ std::unique_ptr<BlockBuilder> NewColumnarBlockBuilder();
 // within the payload; never a crash or an out-of-range read.
 // Row blocks come made by make_shared: the block sits next to its reference
 // counts, one cache miss for both when a cached block is taken.
+// `encoding` is kRow or kRowPacked.
 absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
                                                       uint32_t count,
-                                                      std::string_view where);
+                                                      std::string_view where,
+                                                      BlockEncoding encoding);
 absl::StatusOr<std::unique_ptr<Block>> DecodeColumnarBlock(
     std::string payload, uint32_t count, std::string_view where);
 // The same payload checked as fully, but kept encoded with a directory of

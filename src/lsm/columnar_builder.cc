@@ -86,6 +86,7 @@ class ColumnarBlockBuilder final : public BlockBuilder {
 
   uint32_t count() const override { return static_cast<uint32_t>(ts_.size()); }
   size_t SizeEstimate() const override { return estimator_.Estimate(); }
+  BlockEncoding encoding() const override { return BlockEncoding::kColumnar; }
 
  private:
   std::string_view key_of_run(size_t r) const {

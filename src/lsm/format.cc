@@ -100,7 +100,7 @@ bool DecodeBlockHeader(std::string_view in, BlockHeader* h) {
   if (compression > static_cast<uint8_t>(CompressionType::kLZ4)) return false;
   if (p[3] != 0 || DecodeFixed32(p + 48) != 0) return false;
   if (type == static_cast<uint8_t>(BlockType::kData)) {
-    if (encoding != 1 && encoding != 2) return false;
+    if (encoding < 1 || encoding > 3) return false;
   } else if (encoding != 0) {
     return false;
   }

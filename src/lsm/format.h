@@ -17,7 +17,7 @@
 
 namespace strata {
 
-inline constexpr uint32_t kSstFormatVersion = 1;
+inline constexpr uint32_t kSstFormatVersion = 2;
 // The bytes "strt_sst" read as a little-endian u64.
 inline constexpr uint64_t kSstMagic = 0x7473735f74727473ull;
 inline constexpr size_t kBlockHeaderSize = 56;

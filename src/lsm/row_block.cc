@@ -25,6 +25,7 @@
 //   parses, so corrupt input never reads out of range.
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 #include <typeinfo>
 #include <vector>
 
@@ -44,9 +45,9 @@ constexpr size_t kRestartBytes = 512;
 // What a scan entering a block prefetches from its start.
 constexpr uint32_t kScanStartBytes = 1024;
 
-// Varint decoding with the one- and two-byte cases inline: lengths and
-// shared prefixes are almost always below 128, and a document's value
-// length (shifted left for the expiry flag) below 16384.
+// Varint decoding with the short cases inline: lengths and shared
+// prefixes are almost always below 128, and a document's value length
+// (shifted left for the flags) below 16384.
 inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
   if (p < end && (static_cast<unsigned char>(*p) & 0x80) == 0) {
     *v = static_cast<unsigned char>(*p);
@@ -84,82 +85,216 @@ void AppendExpiry(std::string* dst, std::string_view ikey, int64_t expire_at,
   }
 }
 
+// The block-wide bases of a packed block (kRowPacked), stored before
+// num_restarts: entry ts = ts + steps * ts_unit, seq = seq + delta.
+struct TrailerBase {
+  Timestamp ts = 0;
+  uint64_t ts_unit = 1;
+  SequenceNumber seq = 0;
+};
+constexpr size_t kTrailerBaseBytes = 24;
+
+// Encoding 1 (kRow) streams each entry out as it is added. Encoding 3
+// (kRowPacked) keeps the entries until Finish(), when the bases (smallest
+// ts and sequence, and the ts step) are known; restarts and shared
+// prefixes are chosen as they come, the same way, over user keys.
 class RowBlockBuilder final : public BlockBuilder {
  public:
-  explicit RowBlockBuilder(int restart_interval)
-      : interval_(std::max(1, restart_interval)) {}
+  RowBlockBuilder(int restart_interval, BlockEncoding encoding)
+      : interval_(std::max(1, restart_interval)),
+        packed_(encoding == BlockEncoding::kRowPacked) {}
 
   void Add(std::string_view ikey, int64_t expire_at,
            std::string_view value) override {
+    // Packed entries share only user-key bytes: the trailer is encoded
+    // apart.
+    const std::string_view key = packed_ ? ExtractUserKey(ikey) : ikey;
     size_t shared = 0;
     if (counter_ >= interval_ || count_ == 0 ||
-        buf_.size() - restarts_.back() >= kRestartBytes) {
-      restarts_.push_back(static_cast<uint32_t>(buf_.size()));
+        size_ - restarts_.back() >= kRestartBytes) {
+      restarts_.push_back(static_cast<uint32_t>(size_));
       counter_ = 0;
     } else {
-      size_t n = std::min(last_key_.size(), ikey.size());
-      while (shared < n && last_key_[shared] == ikey[shared]) shared++;
+      size_t n = std::min(last_key_.size(), key.size());
+      while (shared < n && last_key_[shared] == key[shared]) shared++;
     }
-    PutVarint32(&buf_, static_cast<uint32_t>(shared));
-    PutVarint32(&buf_, static_cast<uint32_t>(ikey.size() - shared));
-    AppendExpiry(&buf_, ikey, expire_at, value.size());
-    buf_.append(ikey.data() + shared, ikey.size() - shared);
-    buf_.append(value.data(), value.size());
-    last_key_.assign(ikey.data(), ikey.size());
+    if (packed_) {
+      Pending p;
+      p.shared = static_cast<uint32_t>(shared);
+      p.unshared = static_cast<uint32_t>(key.size() - shared);
+      p.value_size = value.size();
+      p.ts = ExtractTimestamp(ikey);
+      const uint64_t packed = ExtractPackedSeqKind(ikey);
+      p.seq = packed >> 8;
+      p.kind = static_cast<uint8_t>(packed & 0xff);
+      p.expire_at = expire_at;
+      p.bytes_offset = bytes_.size();
+      bytes_.append(key.data() + shared, key.size() - shared);
+      bytes_.append(value.data(), value.size());
+      pending_.push_back(p);
+      // An estimate of the entry's encoded size (the deltas are not known
+      // yet): what restarts by bytes and SizeEstimate() go by.
+      size_ += 12 + (key.size() - shared) + value.size() +
+               (expire_at != kNeverExpires ? 5 : 0);
+    } else {
+      PutVarint32(&buf_, static_cast<uint32_t>(shared));
+      PutVarint32(&buf_, static_cast<uint32_t>(key.size() - shared));
+      AppendExpiry(&buf_, ikey, expire_at, value.size());
+      buf_.append(key.data() + shared, key.size() - shared);
+      buf_.append(value.data(), value.size());
+      size_ = buf_.size();
+    }
+    last_key_.assign(key.data(), key.size());
     counter_++;
     count_++;
   }
 
   std::string_view Finish() override {
-    for (uint32_t r : restarts_) PutFixed32(&buf_, r);
+    if (packed_) {
+      EncodePacked();
+    } else {
+      for (uint32_t r : restarts_) PutFixed32(&buf_, r);
+    }
     PutFixed32(&buf_, static_cast<uint32_t>(restarts_.size()));
     return buf_;
   }
 
   void Reset() override {
     buf_.clear();
+    bytes_.clear();
+    pending_.clear();
     restarts_.clear();
     last_key_.clear();
+    size_ = 0;
     counter_ = 0;
     count_ = 0;
   }
 
   uint32_t count() const override { return count_; }
   size_t SizeEstimate() const override {
-    return buf_.size() + 4 * restarts_.size() + 4;
+    return size_ + 4 * restarts_.size() + 4 + (packed_ ? kTrailerBaseBytes : 0);
+  }
+  BlockEncoding encoding() const override {
+    return packed_ ? BlockEncoding::kRowPacked : BlockEncoding::kRow;
   }
 
  private:
+  struct Pending {
+    uint32_t shared, unshared;
+    size_t value_size;
+    Timestamp ts;
+    SequenceNumber seq;
+    uint8_t kind;
+    int64_t expire_at;
+    size_t bytes_offset;  // in bytes_: key delta, then value
+  };
+
+  void EncodePacked() {
+    TrailerBase base;
+    if (!pending_.empty()) {
+      base.ts = pending_[0].ts;
+      base.seq = pending_[0].seq;
+      for (const Pending& p : pending_) {
+        base.ts = std::min(base.ts, p.ts);
+        base.seq = std::min(base.seq, p.seq);
+      }
+      uint64_t unit = 0;
+      for (const Pending& p : pending_) {
+        unit = std::gcd(
+            unit, static_cast<uint64_t>(p.ts) - static_cast<uint64_t>(base.ts));
+      }
+      base.ts_unit = unit == 0 ? 1 : unit;
+    }
+    // The restarts were placed by estimated offsets: note the real ones.
+    std::vector<uint32_t> restarts;
+    restarts.reserve(restarts_.size());
+    size_t r = 0, estimated = 0;
+    for (const Pending& p : pending_) {
+      if (r < restarts_.size() && restarts_[r] == estimated) {
+        restarts.push_back(static_cast<uint32_t>(buf_.size()));
+        ++r;
+      }
+      estimated += 12 + p.unshared + p.value_size +
+                   (p.expire_at != kNeverExpires ? 5 : 0);
+      PutVarint32(&buf_, p.shared);
+      PutVarint32(&buf_, p.unshared);
+      const bool has_expiry = p.expire_at != kNeverExpires;
+      PutVarint64(&buf_, uint64_t{p.value_size} << 2 | uint64_t{p.kind} << 1 |
+                             (has_expiry ? 1 : 0));
+      PutVarint64(&buf_, (static_cast<uint64_t>(p.ts) -
+                          static_cast<uint64_t>(base.ts)) /
+                             base.ts_unit);
+      PutVarint64(&buf_, p.seq - base.seq);
+      if (has_expiry) {
+        const uint64_t delta =
+            static_cast<uint64_t>(p.expire_at) - static_cast<uint64_t>(p.ts);
+        PutVarint64(&buf_, ZigZagEncode(static_cast<int64_t>(delta)));
+      }
+      buf_.append(bytes_, p.bytes_offset, p.unshared + p.value_size);
+    }
+    restarts_.swap(restarts);
+    for (uint32_t off : restarts_) PutFixed32(&buf_, off);
+    PutFixed64(&buf_, static_cast<uint64_t>(base.ts));
+    PutFixed64(&buf_, base.ts_unit);
+    PutFixed64(&buf_, base.seq);
+  }
+
   const int interval_;
+  const bool packed_;
   std::string buf_;
-  std::vector<uint32_t> restarts_;
-  std::string last_key_;
+  // Packed: the entries until Finish(), their key deltas and values.
+  std::vector<Pending> pending_;
+  std::string bytes_;
+  std::vector<uint32_t> restarts_;  // packed: estimated offsets until Finish
+  std::string last_key_;            // packed: the user key
+  size_t size_ = 0;                 // of the entries (packed: estimated)
   int counter_ = 0;
   uint32_t count_ = 0;
 };
 
-// One parsed entry; pointers into the payload.
+// One parsed entry; pointers into the payload. In a packed block the key
+// bytes (shared, unshared, key_delta) are the user key's and the trailer
+// comes from ts and seq_kind; in a kRow block they cover the whole
+// internal key.
 struct Entry {
   uint32_t shared = 0;
   uint32_t unshared = 0;
   uint64_t value_len = 0;
   bool has_expiry = false;
+  bool packed = false;
   int64_t expire_delta = 0;
+  Timestamp ts = 0;       // packed only
+  uint64_t seq_kind = 0;  // packed only: seq << 8 | kind
   const char* key_delta = nullptr;
   const char* value = nullptr;
   uint32_t next = 0;  // offset of the following entry
 };
 
 // Parses the entry at `off`; false if it does not fit below `limit`.
-bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
+// `trailers`: the block's bases if it is packed, else null.
+bool ParseEntry(const char* base, uint32_t off, uint32_t limit,
+                const TrailerBase* trailers, Entry* e) {
   const char* p = base + off;
   const char* end = base + limit;
   uint64_t flag;
   if ((p = Varint32(p, end, &e->shared)) == nullptr) return false;
   if ((p = Varint32(p, end, &e->unshared)) == nullptr) return false;
   if ((p = Varint64(p, end, &flag)) == nullptr) return false;
-  e->value_len = flag >> 1;
   e->has_expiry = (flag & 1) != 0;
+  e->packed = trailers != nullptr;
+  if (e->packed) {
+    e->value_len = flag >> 2;
+    uint64_t steps, seq;
+    if ((p = Varint64(p, end, &steps)) == nullptr) return false;
+    if ((p = Varint64(p, end, &seq)) == nullptr) return false;
+    // The base is at most kMaxSequenceNumber (checked when decoded).
+    if (seq > kMaxSequenceNumber - trailers->seq) return false;
+    e->ts = static_cast<Timestamp>(static_cast<uint64_t>(trailers->ts) +
+                                   steps * trailers->ts_unit);
+    e->seq_kind = (trailers->seq + seq) << 8 | ((flag >> 1) & 1);
+  } else {
+    e->value_len = flag >> 1;
+  }
   e->expire_delta = 0;
   if (e->has_expiry) {
     uint64_t z;
@@ -174,6 +309,40 @@ bool ParseEntry(const char* base, uint32_t off, uint32_t limit, Entry* e) {
   return true;
 }
 
+// The size of entry e's internal key.
+inline size_t KeySize(const Entry& e) {
+  return size_t{e.shared} + e.unshared + (e.packed ? kInternalKeyTrailer : 0);
+}
+
+// Whether e's shared prefix fits in the previous internal key (of
+// prev_size bytes; a packed entry shares only user-key bytes).
+inline bool SharedFits(const Entry& e, size_t prev_size) {
+  if (!e.packed) return e.shared <= prev_size;
+  return e.shared == 0 || (prev_size >= kInternalKeyTrailer &&
+                           e.shared <= prev_size - kInternalKeyTrailer);
+}
+
+// Whether the entry's whole internal key lies in the payload (kRow
+// restarts), to be compared where it is.
+inline bool KeyInPlace(const Entry& e) { return !e.packed && e.shared == 0; }
+
+// Writes a packed entry's trailer at dst (16 bytes).
+inline void WriteTrailer(char* dst, const Entry& e) {
+  EncodeOrderedInt64(dst, e.ts);
+  EncodeBigEndian64(dst + 8, ~e.seq_kind);
+}
+
+// Replaces *key, the previous entry's internal key, with e's.
+inline void AppendKey(std::string* key, const Entry& e) {
+  key->resize(e.shared);
+  key->append(e.key_delta, e.unshared);
+  if (e.packed) {
+    char t[kInternalKeyTrailer];
+    WriteTrailer(t, e);
+    key->append(t, sizeof(t));
+  }
+}
+
 // Keys up to this size are rebuilt from their shared prefix in a buffer on
 // the stack, longer ones in a string.
 constexpr size_t kInlineKeyBytes = 128;
@@ -182,16 +351,39 @@ constexpr size_t kInlineKeyBytes = 128;
 // (kInlineKeyBytes) or, when longer, *scratch; prev may lie in either.
 inline std::string_view RebuildKey(std::string_view prev, const Entry& e,
                                    char* buf, std::string* scratch) {
-  const size_t size = size_t{e.shared} + e.unshared;
+  const size_t size = KeySize(e);
+  char* dst;
   if (size <= kInlineKeyBytes) {
-    if (prev.data() != buf) std::memcpy(buf, prev.data(), e.shared);
-    std::memcpy(buf + e.shared, e.key_delta, e.unshared);
-    return std::string_view(buf, size);
+    if (prev.data() != buf && e.shared > 0) {
+      std::memcpy(buf, prev.data(), e.shared);
+    }
+    dst = buf;
+  } else {
+    if (prev.data() != scratch->data()) scratch->assign(prev);
+    scratch->resize(size);
+    dst = scratch->data();
   }
-  if (prev.data() != scratch->data()) scratch->assign(prev);
-  scratch->resize(e.shared);
-  scratch->append(e.key_delta, e.unshared);
-  return *scratch;
+  std::memcpy(dst + e.shared, e.key_delta, e.unshared);
+  if (e.packed) WriteTrailer(dst + e.shared + e.unshared, e);
+  return std::string_view(dst, size);
+}
+
+// Compares the internal key of e, an entry at a restart, with target.
+inline int CompareRestartKey(const Entry& e, std::string_view target) {
+  const std::string_view k(e.key_delta, e.unshared);
+  if (!e.packed) return CompareInternalKeys(k, target);
+  const int c = k.compare(ExtractUserKey(target));
+  if (c != 0) return c;
+  char t[kInternalKeyTrailer];
+  WriteTrailer(t, e);
+  return std::string_view(t, kInternalKeyTrailer)
+      .compare(target.substr(target.size() - kInternalKeyTrailer));
+}
+
+// The user key of e, an entry at a restart.
+inline std::string_view RestartUserKeyOf(const Entry& e) {
+  const std::string_view k(e.key_delta, e.unshared);
+  return e.packed ? k : ExtractUserKey(k);
 }
 
 // For two internal keys of the same user key: whether a sorts before b
@@ -222,12 +414,15 @@ inline uint32_t BucketRunOffset(Bucket32 b) { return b & 0xFFFFF; }
 
 class RowBlock final : public Block {
  public:
+  // `trailers`: the bases of a packed block; null for kRow.
   RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts,
-           uint32_t count)
+           uint32_t count, const TrailerBase* trailers)
       : data_(std::move(data)),
         entries_end_(entries_end),
         num_restarts_(num_restarts),
-        one_per_restart_(count == num_restarts) {
+        one_per_restart_(count == num_restarts),
+        packed_(trailers != nullptr),
+        trailers_(trailers != nullptr ? *trailers : TrailerBase{}) {
     // A block with a point index seldom sees other seeks (a scan starts at
     // most once per block): it does without fingerprints and their memory.
     BuildPointIndex(count);
@@ -243,6 +438,8 @@ class RowBlock final : public Block {
   bool Rebind(InternalIterator* it) const override;
 
   const char* base() const { return data_.data(); }
+  // The trailer bases to parse entries with (null: kRow).
+  const TrailerBase* trailers() const { return packed_ ? &trailers_ : nullptr; }
   uint32_t entries_end() const { return entries_end_; }
   uint32_t num_restarts() const { return num_restarts_; }
   uint32_t restart(uint32_t i) const {
@@ -287,13 +484,12 @@ class RowBlock final : public Block {
         c = fp[mid] < t ? -1 : 1;
       } else {
         Entry e;
-        if (!ParseEntry(base(), restart(mid), entries_end_, &e) ||
+        if (!ParseEntry(base(), restart(mid), entries_end_, trailers(), &e) ||
             e.shared != 0) {
           *left = mid;
           return false;
         }
-        c = CompareInternalKeys(std::string_view(e.key_delta, e.unshared),
-                                target);
+        c = CompareRestartKey(e, target);
       }
       if (c < 0) {
         lo = mid;
@@ -406,8 +602,8 @@ class RowBlock final : public Block {
   // The restart keys of a decoded (validated) block, full at restarts.
   std::string_view RestartUserKey(uint32_t i) const {
     Entry e;
-    ParseEntry(base(), restart(i), entries_end_, &e);
-    return ExtractUserKey(std::string_view(e.key_delta, e.unshared));
+    ParseEntry(base(), restart(i), entries_end_, trailers(), &e);
+    return RestartUserKeyOf(e);
   }
 
   void BuildFingerprints() {
@@ -466,7 +662,8 @@ class RowBlock final : public Block {
     while (off < entries_end_) {
       Entry e;
       // Validated when decoded; a failure here just leaves no index.
-      if (!ParseEntry(base(), off, entries_end_, &e) || e.shared > key.size()) {
+      if (!ParseEntry(base(), off, entries_end_, trailers(), &e) ||
+          !SharedFits(e, key.size())) {
         return;
       }
       if (next_restart < num_restarts_ && restart(next_restart) == off) {
@@ -479,12 +676,11 @@ class RowBlock final : public Block {
       // Same length and no user-key byte changed (or, at a restart, the
       // same bytes written out again).
       const bool same_user_key =
-          !firsts.empty() && e.shared + e.unshared == key.size() &&
+          !firsts.empty() && KeySize(e) == key.size() &&
           (e.shared >= prev_user_len ||
            (e.shared == 0 &&
             std::memcmp(e.key_delta, key.data(), prev_user_len) == 0));
-      key.resize(e.shared);
-      key.append(e.key_delta, e.unshared);
+      AppendKey(&key, e);
       if (key.size() < kInternalKeyTrailer) return;
       if (!same_user_key) firsts.emplace_back(PointHash(key), run);
       off = e.next;
@@ -507,7 +703,9 @@ class RowBlock final : public Block {
   uint32_t num_restarts_;
   uint32_t bucket_mask_ = 0;
   bool one_per_restart_;
+  bool packed_;
   std::vector<Bucket32> buckets_;  // the point index; empty if none
+  TrailerBase trailers_;
   size_t prefix_len_ = 0;
   size_t prefix_words_ = 0;
   // prefix_words_ words of prefix bytes, one fingerprint per restart, then
@@ -612,12 +810,11 @@ class RowBlockIterator final : public InternalIterator {
                            b_->restart(mid + (right - mid + 1) / 2));
       }
       Entry e;
-      if (!ParseEntry(b_->base(), b_->restart(mid), end_, &e) ||
+      if (!ParseEntry(b_->base(), b_->restart(mid), end_, b_->trailers(), &e) ||
           e.shared != 0) {
         return Corrupt(b_->restart(mid));
       }
-      std::string_view k(e.key_delta, e.unshared);
-      if (CompareInternalKeys(k, target) < 0) {
+      if (CompareRestartKey(e, target) < 0) {
         left = mid;
       } else {
         right = mid - 1;
@@ -663,10 +860,11 @@ class RowBlockIterator final : public InternalIterator {
     while (run_at_.size() < max && off < end_) {
       Entry e;
       const RunAt& prev = run_at_.back();
-      if (!ParseEntry(b_->base(), off, end_, &e) || e.shared > prev.key_size) {
+      if (!ParseEntry(b_->base(), off, end_, b_->trailers(), &e) ||
+          !SharedFits(e, prev.key_size)) {
         break;
       }
-      const uint32_t key_size = e.shared + e.unshared;
+      const uint32_t key_size = static_cast<uint32_t>(KeySize(e));
       if (used + key_size > run_arena_.size()) {
         run_arena_.resize(std::max(2 * run_arena_.size(), used + key_size));
       }
@@ -674,6 +872,7 @@ class RowBlockIterator final : public InternalIterator {
       char* dst = run_arena_.data() + used;
       std::memcpy(dst, run_arena_.data() + prev.key_off, e.shared);
       std::memcpy(dst + e.shared, e.key_delta, e.unshared);
+      if (e.packed) WriteTrailer(dst + e.shared + e.unshared, e);
       const std::string_view key(dst, key_size);
       if (key_size < kInternalKeyTrailer ||
           (!user_limit.empty() && ExtractUserKey(key) >= user_limit)) {
@@ -781,12 +980,12 @@ class RowBlockIterator final : public InternalIterator {
       return false;
     }
     Entry e;
-    if (!ParseEntry(b_->base(), current_, end_, &e) || e.shared > key_.size()) {
+    if (!ParseEntry(b_->base(), current_, end_, b_->trailers(), &e) ||
+        !SharedFits(e, key_.size())) {
       Corrupt(current_);
       return false;
     }
-    key_.resize(e.shared);
-    key_.append(e.key_delta, e.unshared);
+    AppendKey(&key_, e);
     if (key_.size() < kInternalKeyTrailer) {
       Corrupt(current_);
       return false;
@@ -829,9 +1028,10 @@ class RowBlockIterator final : public InternalIterator {
 };
 
 // The iterator's point-index seek and walk over the target's versions in
-// one pass, without an iterator's state: keys stored whole (at restarts,
+// one pass, without an iterator's state: keys stored whole (kRow restarts,
 // which is where a run's first entry is) are compared where they lie, and
-// only keys rebuilt from a shared prefix are copied, into *scratch.
+// only keys rebuilt from a shared prefix or a packed trailer are copied (on
+// the stack, or into *scratch).
 Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
                                      std::string* scratch, PointVisitor visit,
                                      size_t* visited) const {
@@ -854,10 +1054,11 @@ Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
     bool probe_on = false;
     while (off < entries_end_) {
       Entry e;
-      if (!ParseEntry(base(), off, entries_end_, &e) || e.shared > key.size()) {
+      if (!ParseEntry(base(), off, entries_end_, trailers(), &e) ||
+          !SharedFits(e, key.size())) {
         return PointRead::kCorrupt;
       }
-      if (e.shared == 0) {
+      if (KeyInPlace(e)) {
         key = std::string_view(e.key_delta, e.unshared);
       } else {
         key = RebuildKey(key, e, inline_key, scratch);
@@ -924,29 +1125,47 @@ bool RowBlockHasPointIndex(const Block& block) {
   return row != nullptr && row->has_point_index();
 }
 
-std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval) {
-  return std::make_unique<RowBlockBuilder>(restart_interval);
+std::unique_ptr<BlockBuilder> NewRowBlockBuilder(int restart_interval,
+                                                 BlockEncoding encoding) {
+  return std::make_unique<RowBlockBuilder>(restart_interval, encoding);
 }
 
 absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
                                                       uint32_t count,
-                                                      std::string_view where) {
+                                                      std::string_view where,
+                                                      BlockEncoding encoding) {
   auto corrupt = [&](uint64_t off, std::string_view what) {
     return CorruptionError(where, off, what);
   };
-  if (payload.size() < 4 || payload.size() > UINT32_MAX) {
+  const bool packed = encoding == BlockEncoding::kRowPacked;
+  // What follows the restart array: the packed bases, num_restarts.
+  const size_t tail = 4 + (packed ? kTrailerBaseBytes : 0);
+  if (payload.size() < tail || payload.size() > UINT32_MAX) {
     return corrupt(0, "row block has a bad size");
   }
   const uint32_t size = static_cast<uint32_t>(payload.size());
   const uint32_t num_restarts = DecodeFixed32(payload.data() + size - 4);
-  if (num_restarts > (size - 4) / 4) {
+  if (num_restarts > (size - tail) / 4) {
     return corrupt(size - 4, "restart count exceeds the block");
   }
-  const uint32_t entries_end = size - 4 - 4 * num_restarts;
+  const uint32_t entries_end =
+      static_cast<uint32_t>(size - tail - 4 * size_t{num_restarts});
   if ((count == 0) != (num_restarts == 0) || num_restarts > count) {
     return corrupt(size - 4, "restart count does not fit the record count");
   }
   const char* base = payload.data();
+  TrailerBase trailers;
+  if (packed) {
+    const size_t at = entries_end + 4 * size_t{num_restarts};
+    trailers.ts = static_cast<Timestamp>(DecodeFixed64(base + at));
+    trailers.ts_unit = DecodeFixed64(base + at + 8);
+    trailers.seq = DecodeFixed64(base + at + 16);
+    if (trailers.ts_unit == 0) return corrupt(at + 8, "ts unit of 0");
+    if (trailers.seq > kMaxSequenceNumber) {
+      return corrupt(at + 16, "base sequence out of range");
+    }
+  }
+  const TrailerBase* tb = packed ? &trailers : nullptr;
   auto restart = [&](uint32_t i) {
     return DecodeFixed32(base + entries_end + 4 * i);
   };
@@ -955,10 +1174,10 @@ absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
   }
   // One pass over every entry, so iterators never meet a surprise.
   uint32_t off = 0, next_restart = 0, seen = 0;
-  uint64_t prev_len = 0;
+  uint64_t prev_len = 0;  // of the previous key (packed: its user key)
   while (off < entries_end) {
     Entry e;
-    if (!ParseEntry(base, off, entries_end, &e)) {
+    if (!ParseEntry(base, off, entries_end, tb, &e)) {
       return corrupt(off, "entry overruns the block");
     }
     bool at_restart =
@@ -972,7 +1191,10 @@ absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
       return corrupt(off, "bad shared key length");
     }
     prev_len = uint64_t{e.shared} + e.unshared;
-    if (prev_len < kInternalKeyTrailer) return corrupt(off, "key too short");
+    // (A packed entry's sequence was range-checked as it was parsed.)
+    if (!packed && prev_len < kInternalKeyTrailer) {
+      return corrupt(off, "key too short");
+    }
     if (++seen > count) return corrupt(off, "more entries than the header");
     off = e.next;
   }
@@ -981,7 +1203,7 @@ absl::StatusOr<std::shared_ptr<Block>> DecodeRowBlock(std::string payload,
   }
   if (seen != count) return corrupt(entries_end, "fewer entries than header");
   return std::shared_ptr<Block>(std::make_shared<RowBlock>(
-      std::move(payload), entries_end, num_restarts, count));
+      std::move(payload), entries_end, num_restarts, count, tb));
 }
 
 }  // namespace strata

@@ -45,7 +45,7 @@ TableBuilder::TableBuilder(const TableBuildOptions& options, WritableFile* file,
     : options_(options),
       file_(file),
       file_name_(std::move(file_name)),
-      row_builder_(NewRowBlockBuilder()),
+      row_builder_(NewRowBlockBuilder(16, options.row_encoding)),
       columnar_builder_(options.encoding == BlockEncodingChoice::kRow
                             ? nullptr
                             : NewColumnarBlockBuilder()),
@@ -188,8 +188,7 @@ void TableBuilder::FlushBlock() {
   idx.count = static_cast<uint32_t>(pending_.size());
   BlockHeader h;
   h.type = BlockType::kData;
-  h.encoding = static_cast<uint8_t>(columnar ? BlockEncoding::kColumnar
-                                             : BlockEncoding::kRow);
+  h.encoding = static_cast<uint8_t>(builder->encoding());
   h.count = idx.count;
   h.min_ts = idx.min_ts;
   h.max_ts = idx.max_ts;
@@ -239,6 +238,8 @@ absl::Status TableBuilder::Finish() {
   closed_ = true;
 
   Footer footer;
+  // Version 1 has no packed row blocks.
+  if (options_.row_encoding == BlockEncoding::kRow) footer.format_version = 1;
   std::string payload;
   for (const RangeTombstone& t : tombstones_) EncodeRangeTombstone(t, &payload);
   footer.range_tombstones =

@@ -30,6 +30,10 @@ struct TableBuildOptions {
   // block is also cut at 8192 entries. [block_size, 16 MiB].
   size_t columnar_block_size = 128 << 10;
   BlockEncodingChoice encoding = BlockEncodingChoice::kAuto;
+  // How row blocks are written: kRowPacked (format version 2), or kRow,
+  // which makes a format version 1 file (what older builds wrote: for
+  // tests that old files stay readable).
+  BlockEncoding row_encoding = BlockEncoding::kRowPacked;
   // LZ4 per block, kept only when it saves at least 1/8.
   bool compression = true;
   // Bloom filter bits per distinct user key; 0 writes no filter. [0, 32].

@@ -205,8 +205,10 @@ absl::StatusOr<std::shared_ptr<const Block>> Table::ReadDataBlockFromFile(
   }
   std::string where = absl::StrFormat("%s (data block at offset %d)",
                                       file_name_, e.handle.offset);
-  if (h.encoding == static_cast<uint8_t>(BlockEncoding::kRow)) {
-    auto block = DecodeRowBlock(std::move(*payload), h.count, where);
+  if (h.encoding == static_cast<uint8_t>(BlockEncoding::kRow) ||
+      h.encoding == static_cast<uint8_t>(BlockEncoding::kRowPacked)) {
+    auto block = DecodeRowBlock(std::move(*payload), h.count, where,
+                                static_cast<BlockEncoding>(h.encoding));
     if (!block.ok()) return block.status();
     return std::shared_ptr<const Block>(std::move(*block));
   }

@@ -150,7 +150,7 @@ TEST_F(CliAdminTest, DumpSstWalManifest) {
   CliResult r = h_.Run({"dump", "sst", "--records", "--max-value", "4"});
   ASSERT_EQ(r.code, 0) << Describe(r);
   for (const char* section :
-       {"footer: format_version 1", "properties:", "smallest_key",
+       {"footer: format_version 2", "properties:", "smallest_key",
         "index: ", " data blocks", "count ", "ts [", "expire [", "columnar",
         "range tombstones: 0", "records:", " put expire never value "}) {
     EXPECT_THAT(r.out, HasSubstr(section));

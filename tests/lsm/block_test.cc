@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -16,14 +17,23 @@
 namespace strata {
 namespace {
 
-std::string Encode(const std::vector<TestEntry>& entries, int interval) {
-  auto b = NewRowBlockBuilder(interval);
+std::string Encode(const std::vector<TestEntry>& entries, int interval,
+                   BlockEncoding encoding) {
+  auto b = NewRowBlockBuilder(interval, encoding);
+  EXPECT_EQ(b->encoding(), encoding);
   for (const TestEntry& e : entries) b->Add(e.key, e.expire_at, e.value);
   EXPECT_EQ(b->count(), entries.size());
   size_t estimate = b->SizeEstimate();
   std::string out(b->Finish());
-  EXPECT_EQ(estimate, out.size());
+  // Packed entries are encoded at Finish(): until then sizes are guesses.
+  if (encoding == BlockEncoding::kRow) {
+    EXPECT_EQ(estimate, out.size());
+  }
   return out;
+}
+
+std::string EncodingName(BlockEncoding e) {
+  return e == BlockEncoding::kRow ? "Row" : "Packed";
 }
 
 // Block::ReadPoint against the sorted entries it was built from: targets
@@ -102,14 +112,16 @@ struct RoundTripCase {
   bool point_index = false;
 };
 
-class RowBlockRoundTrip : public ::testing::TestWithParam<RoundTripCase> {};
+class RowBlockRoundTrip : public ::testing::TestWithParam<
+                              std::tuple<RoundTripCase, BlockEncoding>> {};
 
 TEST_P(RowBlockRoundTrip, MatchesReferenceUnderEveryOperation) {
-  const RoundTripCase& c = GetParam();
+  const RoundTripCase& c = std::get<0>(GetParam());
+  const BlockEncoding encoding = std::get<1>(GetParam());
   std::vector<TestEntry> ref = RandomEntries(
       c.entries * 31 + c.restart_interval, c.entries, c.max_value);
-  std::string payload = Encode(ref, c.restart_interval);
-  auto block = DecodeRowBlock(payload, ref.size(), "blk");
+  std::string payload = Encode(ref, c.restart_interval, encoding);
+  auto block = DecodeRowBlock(payload, ref.size(), "blk", encoding);
   ASSERT_TRUE(block.ok()) << block.status();
   EXPECT_GE((*block)->MemoryUsage(), payload.size());
   EXPECT_EQ(RowBlockHasPointIndex(**block), c.point_index);
@@ -121,25 +133,67 @@ TEST_P(RowBlockRoundTrip, MatchesReferenceUnderEveryOperation) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, RowBlockRoundTrip,
-    ::testing::Values(
-        RoundTripCase{0, 16, 8}, RoundTripCase{1, 16, 8},
-        RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
-        RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
-        // Restarts at (nearly) every entry: the point index
-        // is the cheaper structure.
-        RoundTripCase{250, 1, 8, true}, RoundTripCase{500, 2, 0, true},
-        RoundTripCase{500, 1, 8, true},
-        // Versions of a key spread over runs and restarts; blocks of
-        // 100-300 KiB (run offsets past 64 KiB).
-        RoundTripCase{600, 16, 300, true}, RoundTripCase{240, 1, 600, true},
-        RoundTripCase{2000, 16, 300, true}, RoundTripCase{300, 4, 900, true}));
+    ::testing::Combine(
+        ::testing::Values(RoundTripCase{0, 16, 8}, RoundTripCase{1, 16, 8},
+                          RoundTripCase{15, 16, 8}, RoundTripCase{16, 16, 8},
+                          RoundTripCase{17, 16, 8}, RoundTripCase{500, 16, 64},
+                          // Restarts at (nearly) every entry: the point index
+                          // is the cheaper structure.
+                          RoundTripCase{250, 1, 8, true},
+                          RoundTripCase{500, 2, 0, true},
+                          RoundTripCase{500, 1, 8, true},
+                          // Versions of a key spread over runs and restarts;
+                          // blocks of 100-300 KiB (run offsets past 64 KiB).
+                          RoundTripCase{600, 16, 300, true},
+                          RoundTripCase{240, 1, 600, true},
+                          RoundTripCase{2000, 16, 300, true},
+                          RoundTripCase{300, 4, 900, true}),
+        ::testing::Values(BlockEncoding::kRow, BlockEncoding::kRowPacked)));
+
+// The other cases, for both row encodings.
+class RowBlockCodec : public ::testing::TestWithParam<BlockEncoding> {
+ protected:
+  std::string Encode(const std::vector<TestEntry>& entries, int interval) {
+    return strata::Encode(entries, interval, GetParam());
+  }
+  absl::StatusOr<std::shared_ptr<Block>> Decode(std::string payload,
+                                                uint32_t count,
+                                                std::string_view where) {
+    return DecodeRowBlock(std::move(payload), count, where, GetParam());
+  }
+  // Decoding may succeed on damaged input only if the result is still a
+  // well-formed block; walking it must then be safe (ASan checks bounds).
+  void ExpectSafe(const std::string& payload, uint32_t count) {
+    auto block = Decode(payload, count, "blk");
+    if (!block.ok()) {
+      EXPECT_TRUE(absl::IsDataLoss(block.status())) << block.status();
+      return;
+    }
+    auto it = (*block)->NewIterator();
+    size_t n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
+    EXPECT_TRUE(it->status().ok());
+    EXPECT_EQ(n, count);
+    for (it->SeekToLast(); it->Valid(); it->Prev()) n--;
+    EXPECT_EQ(n, 0u);
+    it->Seek(IKey("user000010", 0));
+    it->SeekForPrev(IKey("user000010", 0));
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Encodings, RowBlockCodec,
+    ::testing::Values(BlockEncoding::kRow, BlockEncoding::kRowPacked),
+    [](const ::testing::TestParamInfo<BlockEncoding>& info) {
+      return EncodingName(info.param);
+    });
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
 // values restart at every entry, so seeks use the point index (and, for
 // keys the block lacks, the restart search and the one-entry-per-restart
 // shortcut). Targets inside, between, before and
 // after the keys, and ones that differ inside or outside the prefix.
-TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
+TEST_P(RowBlockCodec, DocumentBlocksSeekLikeTheReference) {
   std::vector<TestEntry> ref;
   const std::string head(
       "!events\x00\x01\x30"
@@ -149,7 +203,7 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
     std::string user = head + absl::StrFormat("%09d", 1000 + 3 * i);
     if (i % 7 == 3) user += std::string("\x00\x01", 2);
     ref.push_back(TestEntry{IKey(user, 1700000000 + i, 10 + i), kNeverExpires,
-                            std::string(200 + i, 'v')});
+                            std::string(230 + i, 'v')});
     if (i % 11 == 5) {  // a second version: same user key and ts
       ref.push_back(TestEntry{IKey(user, 1700000000 + i, 5), kNeverExpires,
                               std::string(250, 'w')});
@@ -158,7 +212,7 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
   SortEntries(&ref);
   for (int interval : {16, 1}) {
     std::string payload = Encode(ref, interval);
-    auto block = DecodeRowBlock(payload, ref.size(), "blk");
+    auto block = Decode(payload, ref.size(), "blk");
     ASSERT_TRUE(block.ok()) << block.status();
     EXPECT_TRUE(RowBlockHasPointIndex(**block));
     auto it = (*block)->NewIterator();
@@ -203,11 +257,11 @@ TEST(RowBlock, DocumentBlocksSeekLikeTheReference) {
 
 // An iterator of one block rebound to another reads the other exactly,
 // whatever state it was left in; nothing else can be rebound.
-TEST(RowBlock, RebindMovesAnIteratorToAnotherBlock) {
+TEST_P(RowBlockCodec, RebindMovesAnIteratorToAnotherBlock) {
   std::vector<TestEntry> a = RandomEntries(1, 300, 40);
   std::vector<TestEntry> b = RandomEntries(2, 200, 300);
-  auto block_a = DecodeRowBlock(Encode(a, 16), a.size(), "a");
-  auto block_b = DecodeRowBlock(Encode(b, 1), b.size(), "b");
+  auto block_a = Decode(Encode(a, 16), a.size(), "a");
+  auto block_b = Decode(Encode(b, 1), b.size(), "b");
   ASSERT_TRUE(block_a.ok() && block_b.ok());
   auto it = (*block_a)->NewIterator();
   it->Seek(a[150].key);
@@ -222,10 +276,17 @@ TEST(RowBlock, RebindMovesAnIteratorToAnotherBlock) {
   EXPECT_FALSE((*block_a)->Rebind(other.get()));
 }
 
-TEST(RowBlock, EmptyBlockIsFourZeroBytes) {
+TEST_P(RowBlockCodec, EmptyBlockIsFourOr28Bytes) {
   std::string payload = Encode({}, 16);
-  EXPECT_EQ(payload, std::string(4, '\0'));
-  auto block = DecodeRowBlock(payload, 0, "blk");
+  if (GetParam() == BlockEncoding::kRow) {
+    EXPECT_EQ(payload, std::string(4, '\0'));
+  } else {
+    // base_ts 0, ts_unit 1, base_seq 0, num_restarts 0.
+    std::string want(28, '\0');
+    want[8] = 1;
+    EXPECT_EQ(payload, want);
+  }
+  auto block = Decode(payload, 0, "blk");
   ASSERT_TRUE(block.ok());
   auto it = (*block)->NewIterator();
   it->SeekToFirst();
@@ -239,7 +300,7 @@ TEST(RowBlock, EmptyBlockIsFourZeroBytes) {
   EXPECT_TRUE(it->status().ok());
 }
 
-TEST(RowBlock, ExpiryEdgeValuesRoundTrip) {
+TEST_P(RowBlockCodec, ExpiryEdgeValuesRoundTrip) {
   const int64_t kMin = kMinTimestamp, kMax = kMaxTimestamp;
   struct Case {
     Timestamp ts;
@@ -257,7 +318,7 @@ TEST(RowBlock, ExpiryEdgeValuesRoundTrip) {
         TestEntry{IKey(absl::StrFormat("k%02d", i++), c.ts), c.expire_at, "v"});
   }
   std::string payload = Encode(ref, 4);
-  auto block = DecodeRowBlock(payload, ref.size(), "blk");
+  auto block = Decode(payload, ref.size(), "blk");
   ASSERT_TRUE(block.ok()) << block.status();
   auto it = (*block)->NewIterator();
   std::vector<TestEntry> got = ReadAll(it.get());
@@ -267,18 +328,18 @@ TEST(RowBlock, ExpiryEdgeValuesRoundTrip) {
   }
 }
 
-TEST(RowBlock, NeverExpiringEntriesCostNoExpiryBytes) {
+TEST_P(RowBlockCodec, NeverExpiringEntriesCostNoExpiryBytes) {
   std::vector<TestEntry> never = {{IKey("a", 1), kNeverExpires, "v"}};
   std::vector<TestEntry> ttl = {{IKey("a", 1), 1000, "v"}};
   EXPECT_LT(Encode(never, 16).size(), Encode(ttl, 16).size());
 }
 
-TEST(RowBlock, CountMismatchIsCorruption) {
+TEST_P(RowBlockCodec, CountMismatchIsCorruption) {
   std::vector<TestEntry> ref = RandomEntries(3, 40);
   std::string payload = Encode(ref, 16);
   for (uint32_t count : {uint32_t{0}, uint32_t(ref.size() - 1),
                          uint32_t(ref.size() + 1), uint32_t{1000000}}) {
-    auto block = DecodeRowBlock(payload, count, "blk@7");
+    auto block = Decode(payload, count, "blk@7");
     ASSERT_FALSE(block.ok()) << count;
     EXPECT_TRUE(absl::IsDataLoss(block.status())) << block.status();
     EXPECT_NE(std::string(block.status().message()).find("blk@7"),
@@ -286,35 +347,16 @@ TEST(RowBlock, CountMismatchIsCorruption) {
   }
 }
 
-// Decoding may succeed on damaged input only if the result is still a
-// well-formed block; walking it must then be safe (ASan checks bounds).
-void ExpectSafe(const std::string& payload, uint32_t count) {
-  auto block = DecodeRowBlock(payload, count, "blk");
-  if (!block.ok()) {
-    EXPECT_TRUE(absl::IsDataLoss(block.status())) << block.status();
-    return;
-  }
-  auto it = (*block)->NewIterator();
-  size_t n = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) n++;
-  EXPECT_TRUE(it->status().ok());
-  EXPECT_EQ(n, count);
-  for (it->SeekToLast(); it->Valid(); it->Prev()) n--;
-  EXPECT_EQ(n, 0u);
-  it->Seek(IKey("user000010", 0));
-  it->SeekForPrev(IKey("user000010", 0));
-}
-
-TEST(RowBlock, TruncatedPayloadsAreRejected) {
+TEST_P(RowBlockCodec, TruncatedPayloadsAreRejected) {
   std::vector<TestEntry> ref = RandomEntries(5, 60);
   std::string payload = Encode(ref, 16);
   for (size_t len = 0; len < payload.size(); len++) {
-    auto block = DecodeRowBlock(payload.substr(0, len), ref.size(), "blk");
+    auto block = Decode(payload.substr(0, len), ref.size(), "blk");
     EXPECT_FALSE(block.ok()) << "accepted a prefix of " << len << " bytes";
   }
 }
 
-TEST(RowBlock, FlippedBytesAreRejectedOrDecodeSafely) {
+TEST_P(RowBlockCodec, FlippedBytesAreRejectedOrDecodeSafely) {
   std::vector<TestEntry> ref = RandomEntries(6, 80);
   std::string payload = Encode(ref, 16);
   int rejected = 0;
@@ -323,7 +365,7 @@ TEST(RowBlock, FlippedBytesAreRejectedOrDecodeSafely) {
       std::string bad = payload;
       bad[pos] = static_cast<char>(bad[pos] ^ mask);
       ExpectSafe(bad, ref.size());
-      if (!DecodeRowBlock(bad, ref.size(), "blk").ok()) rejected++;
+      if (!Decode(bad, ref.size(), "blk").ok()) rejected++;
       if (HasFailure()) return;
     }
   }
@@ -331,7 +373,7 @@ TEST(RowBlock, FlippedBytesAreRejectedOrDecodeSafely) {
   EXPECT_GT(rejected, 0);
 }
 
-TEST(RowBlock, RandomGarbageNeverCrashes) {
+TEST_P(RowBlockCodec, RandomGarbageNeverCrashes) {
   Random rnd(99);
   for (int i = 0; i < 3000; i++) {
     std::string junk(rnd.Uniform(200), '\0');

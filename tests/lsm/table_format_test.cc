@@ -51,8 +51,8 @@ TEST(BlockHeaderCodec, RejectsUnknownValues) {
     size_t offset;
     char value;
   };
-  // type 5, encoding 0/3 for data, compression 2, reserved bytes.
-  const Case cases[] = {{0, 5}, {1, 0}, {1, 3}, {2, 2}, {3, 1}, {48, 1}};
+  // type 5, encoding 0/4 for data, compression 2, reserved bytes.
+  const Case cases[] = {{0, 5}, {1, 0}, {1, 4}, {2, 2}, {3, 1}, {48, 1}};
   for (const Case& c : cases) {
     std::string bad = block;
     bad[c.offset] = c.value;
@@ -155,19 +155,19 @@ TEST(FooterCodec, RoundTrips) {
   EXPECT_EQ(got.index.offset, 1356u);
   EXPECT_EQ(got.index.size, 300u);
   EXPECT_EQ(got.filter.offset, 1056u);
-  EXPECT_EQ(got.format_version, 1u);
+  EXPECT_EQ(got.format_version, kSstFormatVersion);
 }
 
 TEST(FooterCodec, NewerVersionIsAClearErrorNotCorruption) {
   Footer f = SampleFooter();
-  f.format_version = 2;
+  f.format_version = kSstFormatVersion + 1;
   std::string buf;
   EncodeFooter(f, &buf);
   Footer got;
   absl::Status s = DecodeFooter(buf, "f.sst", kSampleFileSize, &got);
   EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
   EXPECT_EQ(std::string(s.message()),
-            "f.sst: written by a newer Strata: format version 2 > 1");
+            "f.sst: written by a newer Strata: format version 3 > 2");
 }
 
 TEST(FooterCodec, DamageIsDataLossAtTheFooterOffset) {

@@ -16,6 +16,8 @@ struct Config {
   bool compression;
   size_t block_size;
   bool use_cache;
+  // kRow: a format version 1 file, as older builds wrote.
+  BlockEncoding row_encoding = BlockEncoding::kRowPacked;
 };
 
 class TableRoundTrip : public ::testing::TestWithParam<Config> {};
@@ -28,6 +30,7 @@ TEST_P(TableRoundTrip, FiftyThousandEntriesMatchTheReference) {
   opt.encoding = c.encoding;
   opt.compression = c.compression;
   opt.block_size = c.block_size;
+  opt.row_encoding = c.row_encoding;
   TableProperties built;
   std::string file = BuildTable(opt, ref, {}, &built);
 
@@ -36,6 +39,10 @@ TEST_P(TableRoundTrip, FiftyThousandEntriesMatchTheReference) {
   auto table = OpenTable(file, c.use_cache ? &cache : nullptr, &stats);
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_EQ((*table)->properties(), built);
+  // The footer's version says whether packed row blocks may be inside.
+  const uint32_t version =
+      DecodeFixed32(file.data() + file.size() - kFooterSize + 68);
+  EXPECT_EQ(version, c.row_encoding == BlockEncoding::kRow ? 1u : 2u);
   EXPECT_EQ((*table)->properties().num_records, ref.size());
   EXPECT_GT((*table)->properties().num_data_blocks, 10u);
   EXPECT_EQ((*table)->index().size(), (*table)->properties().num_data_blocks);
@@ -65,6 +72,10 @@ INSTANTIATE_TEST_SUITE_P(
         Config{"RowRawUncached", BlockEncodingChoice::kRow, false, 16 << 10,
                false},
         Config{"RowSmallBlocks", BlockEncodingChoice::kRow, true, 256, true},
+        Config{"RowVersion1", BlockEncodingChoice::kRow, true, 256, true,
+               BlockEncoding::kRow},
+        Config{"AutoVersion1Raw", BlockEncodingChoice::kAuto, false, 16 << 10,
+               false, BlockEncoding::kRow},
         Config{"ColumnarOrFallback", BlockEncodingChoice::kColumnar, true,
                16 << 10, true}),
     [](const ::testing::TestParamInfo<Config>& info) {
@@ -237,7 +248,7 @@ TEST(Table, NewerFormatVersionIsAClearError) {
   ASSERT_FALSE(table.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(table.status())) << table.status();
   EXPECT_NE(std::string(table.status().message())
-                .find("written by a newer Strata: format version 7 > 1"),
+                .find("written by a newer Strata: format version 7 > 2"),
             std::string::npos)
       << table.status();
 }

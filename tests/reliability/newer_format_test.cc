@@ -139,7 +139,7 @@ std::vector<NewerCase> Cases() {
          std::string name = f->Newest(".sst");
          std::string s = f->Read(name);
          char* footer = s.data() + s.size() - 80;
-         EncodeFixed32(footer + 68, 2);
+         EncodeFixed32(footer + 68, 3);
          uint32_t crc =
              crc32c::Extend(crc32c::Value(footer, 64), footer + 68, 12);
          EncodeFixed32(footer + 64, crc32c::Mask(crc));
@@ -147,7 +147,7 @@ std::vector<NewerCase> Cases() {
          return name;
        },
        open_and_read, absl::StatusCode::kFailedPrecondition,
-       "format version 2"},
+       "format version 3"},
       {"ColumnarBlock", Columnar(),
        [](Fixture* f) {
          // schema/sst.md: the first data block's 56-byte header at 0, its
