@@ -1,5 +1,9 @@
 // Row-encoded data blocks (BlockEncoding::kRow): LevelDB-style prefix
 // compression of internal keys with restart points, plus per-entry expiry.
+// Packed row blocks (kRowPacked, what tables write since format version 2)
+// are the same with each key's 16-byte trailer stored as a ts step and a
+// sequence delta from block-wide bases, and prefixes shared over user keys
+// only; this file reads both, and the layout below is encoding 1's.
 //
 // Layout (schema/sst.md, "Block encodings", is the authority):
 //   payload  := entry* restart(fixed32)* num_restarts(fixed32)
@@ -45,7 +49,7 @@ constexpr size_t kRestartBytes = 512;
 // What a scan entering a block prefetches from its start.
 constexpr uint32_t kScanStartBytes = 1024;
 
-// Varint decoding with the short cases inline: lengths and shared
+// Varint decoding with the one- and two-byte cases inline: lengths and shared
 // prefixes are almost always below 128, and a document's value length
 // (shifted left for the flags) below 16384.
 inline const char* Varint32(const char* p, const char* end, uint32_t* v) {
