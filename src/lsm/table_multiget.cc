@@ -53,8 +53,12 @@ class Reader {
     for (size_t i = 0; i < n; ++i) {
       Plan& p = plan_[i];
       p.hash = PointKeyHash(ExtractUserKey(targets[i].seek_key));
-      p.block_no = table_.FirstBlockEndingAtOrAfter(targets[i].seek_key, from_);
-      from_ = p.block_no;
+      // The first target searches the whole index; the others start from
+      // the block before them.
+      p.block_no = i == 0 ? table_.FirstBlockEndingAtOrAfter(
+                                targets[i].seek_key, index_.size())
+                          : table_.NextBlockEndingAtOrAfter(
+                                targets[i].seek_key, plan_[i - 1].block_no);
       p.read = p.block_no < index_.size() &&
                (!may_skip ||
                 SkipReason(index_[p.block_no], options_) == BlockSkip::kNone);
@@ -200,7 +204,6 @@ class Reader {
   const TableReadOptions& options_;
   TablePointEmit emit_;
   BlockPins* const pins_;
-  size_t from_ = 0;
   std::vector<Plan> plan_;
   std::vector<size_t> block_nos_;                     // the blocks to read
   std::vector<std::shared_ptr<const Block>> blocks_;  // and the blocks read

@@ -157,6 +157,7 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
         std::mismatch(first.begin(), first.end(), last.begin(), last.end())
             .first -
         first.begin());
+    head_prefix_ = first.substr(0, head_from_);
   }
   last_heads_.resize(index_.size());
   for (size_t i = 0; i < index_.size(); ++i) {
@@ -168,27 +169,36 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
   return absl::OkStatus();
 }
 
+Table::TargetHead Table::HeadOf(std::string_view target) const {
+  TargetHead head;
+  const std::string_view tuk = ExtractUserKey(target);
+  head.usable = !index_.empty() && tuk.starts_with(head_prefix_);
+  if (head.usable) {
+    for (size_t w = 0; w < head.words.size(); ++w) {
+      head.words[w] = KeyWindow(tuk, head_from_ + 8 * w);
+    }
+  }
+  return head;
+}
+
 size_t Table::FirstBlockEndingAtOrAfter(std::string_view target,
                                         size_t near) const {
-  const std::string_view tuk = ExtractUserKey(target);
-  auto whole_key_before = [&](size_t i) {
-    return CompareInternalKeys(index_[i].last_key, target) < 0;
-  };
-  if (index_.empty() ||
-      tuk.substr(0, head_from_) !=
-          ExtractUserKey(index_.front().last_key).substr(0, head_from_)) {
-    // Outside the shared prefix: whole keys decide.
-    return PartitionNear(index_.size(), near, whole_key_before);
+  const TargetHead head = HeadOf(target);
+  return PartitionNear(index_.size(), near,
+                       [&](size_t i) { return EndsBefore(i, head, target); });
+}
+
+size_t Table::NextBlockEndingAtOrAfter(std::string_view target,
+                                       size_t from) const {
+  const TargetHead head = HeadOf(target);
+  const size_t n = index_.size();
+  // A few steps, then a search outward (the targets may be far apart).
+  constexpr size_t kSteps = 4;
+  for (const size_t end = std::min(n, from + kSteps); from < end; ++from) {
+    if (!EndsBefore(from, head, target)) return from;
   }
-  LastKeyHead t;
-  for (size_t w = 0; w < t.size(); ++w)
-    t[w] = KeyWindow(tuk, head_from_ + 8 * w);
-  return PartitionNear(index_.size(), near, [&](size_t i) {
-    const LastKeyHead& h = last_heads_[i];
-    for (size_t w = 0; w < t.size(); ++w) {
-      if (h[w] != t[w]) return h[w] < t[w];
-    }
-    return whole_key_before(i);
+  return from >= n ? n : PartitionNear(n, from, [&](size_t i) {
+    return EndsBefore(i, head, target);
   });
 }
 

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "lsm/block.h"
 #include "lsm/block_cache.h"
+#include "lsm/dbformat.h"
 #include "lsm/format.h"
 #include "lsm/internal_iterator.h"
 #include "lsm/range_tombstone.h"
@@ -114,6 +115,10 @@ class Table : public std::enable_shared_from_this<Table> {
   // searched outward from block `near` (index().size(): no guess; see
   // partition_near.h).
   size_t FirstBlockEndingAtOrAfter(std::string_view target, size_t near) const;
+  // The same for targets taken in key order: every block before `from`
+  // (the previous target's block) ends before target. Steps forward from
+  // `from`, as the next target mostly lies in the same block or the next.
+  size_t NextBlockEndingAtOrAfter(std::string_view target, size_t from) const;
   absl::StatusOr<std::shared_ptr<const Block>> ReadDataBlock(
       size_t i, bool fill_cache, BlockForm form = BlockForm::kDecoded) const;
   // ReadDataBlock for many blocks at once, for batched point reads: out[k]
@@ -128,6 +133,30 @@ class Table : public std::enable_shared_from_this<Table> {
   Table(std::unique_ptr<RandomAccessFile> file, uint64_t file_size,
         std::string file_name, uint64_t file_number, BlockCache* cache,
         ReadStats* stats);
+
+  // 24 bytes of each block's last user key as KeyWindows, from head_from_
+  // (the length of the prefix every last key shares: a collection's
+  // documents all begin with the same bytes), so the index search compares
+  // integers and reads whole keys only on ties.
+  using LastKeyHead = std::array<uint64_t, 3>;
+  // A target's head, when it shares the heads' prefix (else whole keys
+  // decide).
+  struct TargetHead {
+    LastKeyHead words;
+    bool usable = false;
+  };
+  TargetHead HeadOf(std::string_view target) const;
+  // Whether block i's last key is below target.
+  bool EndsBefore(size_t i, const TargetHead& head,
+                  std::string_view target) const {
+    if (head.usable) {
+      const LastKeyHead& h = last_heads_[i];
+      for (size_t w = 0; w < h.size(); ++w) {
+        if (h[w] != head.words[w]) return h[w] < head.words[w];
+      }
+    }
+    return CompareInternalKeys(index_[i].last_key, target) < 0;
+  }
 
   absl::Status LoadMetaBlocks(const Footer& footer);
   absl::Status LoadIndex(const BlockHandle& handle, uint64_t data_end);
@@ -146,12 +175,8 @@ class Table : public std::enable_shared_from_this<Table> {
   uint64_t data_end_ = 0;  // first byte after the data blocks
   TableProperties props_;
   std::vector<IndexEntry> index_;
-  // 24 bytes of each block's last user key as KeyWindows, from head_from_
-  // (the length of the prefix every last key shares: a collection's
-  // documents all begin with the same bytes), so the index search compares
-  // integers and reads whole keys only on ties.
-  using LastKeyHead = std::array<uint64_t, 3>;
   std::vector<LastKeyHead> last_heads_;
+  std::string head_prefix_;  // the first head_from_ bytes of every last key
   size_t head_from_ = 0;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;

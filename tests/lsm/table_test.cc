@@ -429,6 +429,11 @@ TEST(Table, IndexSearchMatchesAScanOfTheIndex) {
     const size_t near = rnd.Uniform(index.size() + 1);
     ASSERT_EQ((*table)->FirstBlockEndingAtOrAfter(target, near), want)
         << DescribeKey(target) << " from " << near;
+    // Sorted targets: any start at or before the answer, near it or far.
+    const size_t from =
+        rnd.OneIn(2) ? want - std::min<size_t>(want, 2) : rnd.Uniform(want + 1);
+    ASSERT_EQ((*table)->NextBlockEndingAtOrAfter(target, from), want)
+        << DescribeKey(target) << " from " << from;
   }
 }
 
