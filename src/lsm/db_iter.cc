@@ -11,25 +11,11 @@
 #include <vector>
 
 #include "lsm/dbformat.h"
+#include "lsm/key_prefix.h"
 #include "util/errors.h"
 
 namespace strata {
 namespace {
-
-// Length of the common prefix of a and b, eight bytes at a step (keys of
-// one scan share long prefixes; formats are little-endian, util/coding.h).
-size_t CommonPrefix(std::string_view a, std::string_view b) {
-  const size_t n = std::min(a.size(), b.size());
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x, y;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y) return i + (std::countr_zero(x ^ y) >> 3);
-  }
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
 
 class DBIter final : public BatchIterator {
  public:
@@ -175,10 +161,9 @@ class DBIter final : public BatchIterator {
       const KeyRunEntry& e = run.entries[i];
       if (!ParseInternalKey(e.key, &ik)) break;
       if (ik.ts == group_ts && ik.user_key == group) continue;  // older
-      // Sources need not honour user_limit: checked here too.
-      if ((!user_limit.empty() && ik.user_key >= user_limit) || ik.ts < t0_ ||
-          ik.ts >= t1_ || ik.seq > seq_ || ik.kind != ValueKind::kPut ||
-          e.expire_at <= now_) {
+      // The source kept the run below user_limit.
+      if (ik.ts < t0_ || ik.ts >= t1_ || ik.seq > seq_ ||
+          ik.kind != ValueKind::kPut || e.expire_at <= now_) {
         break;
       }
       out[n++] = {ik.user_key, ik.ts, e.value};

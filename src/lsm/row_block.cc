@@ -34,6 +34,7 @@
 
 #include "lsm/block.h"
 #include "lsm/dbformat.h"
+#include "lsm/key_prefix.h"
 #include "lsm/row_block_format.h"
 #include "util/coding.h"
 #include "util/errors.h"
@@ -677,6 +678,11 @@ class RowBlockIterator final : public InternalIterator {
     std::memcpy(run_arena_.data(), key_.data(), key_.size());
     run_at_.push_back({current_, next_, 0, static_cast<uint32_t>(key_.size())});
     run_.push_back({{}, value_, expire_at_});
+    AscendingLimit below(user_limit);
+    // Past the limit already: so is every later key.
+    if (!user_limit.empty() && !below.First(ExtractUserKey(key_))) {
+      max = 1;
+    }
     uint32_t off = next_;
     while (run_at_.size() < max && off < end_) {
       Entry e;
@@ -695,8 +701,12 @@ class RowBlockIterator final : public InternalIterator {
       std::memcpy(dst + e.shared, e.key_delta, e.unshared);
       if (e.packed) WriteTrailer(dst + e.shared + e.unshared, e);
       const std::string_view key(dst, key_size);
-      if (key_size < kInternalKeyTrailer ||
-          (!user_limit.empty() && ExtractUserKey(key) >= user_limit)) {
+      if (key_size < kInternalKeyTrailer) break;
+      // e.shared counts user-key bytes (packed) or internal-key bytes.
+      if (!user_limit.empty() &&
+          !below.Next(ExtractUserKey(key),
+                      std::min<size_t>(e.shared,
+                                       prev.key_size - kInternalKeyTrailer))) {
         break;
       }
       const uint32_t key_off = static_cast<uint32_t>(used);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "lsm/key_prefix.h"
 #include "table_test_util.h"
 #include "util/coding.h"
 #include "util/random.h"
@@ -187,6 +188,82 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BlockEncoding>& info) {
       return EncodingName(info.param);
     });
+
+// CurrentKeyRun hands out the entries after the current one up to `max`,
+// stopping at the first user key at or past the limit (AscendingLimit
+// compares each key only past what it shares with the previous one).
+TEST_P(RowBlockCodec, KeyRunsStopAtTheLimit) {
+  std::vector<TestEntry> ref = RandomEntries(77, 600, 16);
+  for (int interval : {1, 3, 16}) {
+    auto block = Decode(Encode(ref, interval), ref.size(), "blk");
+    ASSERT_TRUE(block.ok()) << block.status();
+    auto it = (*block)->NewIterator();
+    Random rnd(interval);
+    for (int round = 0; round < 2000; ++round) {
+      const size_t at = rnd.Uniform(ref.size());
+      std::string limit;
+      switch (rnd.Uniform(4)) {
+        case 0:  // a user key of the block, or just past one
+          limit = ExtractUserKey(ref[rnd.Uniform(ref.size())].key);
+          if (rnd.OneIn(2)) limit += rnd.OneIn(2) ? "x" : "\x01";
+          break;
+        case 1:  // a prefix of many keys
+          limit = std::string(ExtractUserKey(ref[rnd.Uniform(ref.size())].key)
+                                  .substr(0, 4 + rnd.Uniform(6)));
+          break;
+        case 2:  // no limit
+          break;
+        default:  // at or below the current key
+          limit = ExtractUserKey(ref[at].key);
+          if (rnd.OneIn(2)) limit.resize(limit.size() - 1);
+      }
+      const size_t max = 1 + rnd.Uniform(70);
+      it->Seek(ref[at].key);
+      ASSERT_TRUE(it->Valid());
+      KeyRun run;
+      ASSERT_TRUE(it->CurrentKeyRun(&run, max, limit));
+      size_t want = 1;
+      while (want < max && at + want < ref.size() &&
+             (limit.empty() || ExtractUserKey(ref[at + want].key) < limit)) {
+        ++want;
+      }
+      ASSERT_EQ(run.size, want) << "at " << at << " limit " << limit;
+      for (size_t i = 0; i < run.size; ++i) {
+        ASSERT_EQ(run.entries[i].key, ref[at + i].key);
+        ASSERT_EQ(run.entries[i].value, ref[at + i].value);
+      }
+    }
+  }
+}
+
+TEST(AscendingLimit, AgreesWithWholeKeyCompares) {
+  Random rnd(5);
+  for (int round = 0; round < 300; ++round) {
+    // Ascending keys over a small alphabet (long shared prefixes, keys that
+    // are prefixes of others).
+    std::vector<std::string> keys;
+    for (int i = 0; i < 60; ++i) {
+      std::string k(rnd.Uniform(8), 'a');
+      for (char& c : k) c = static_cast<char>('a' + rnd.Uniform(3));
+      keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::string limit(rnd.Uniform(8), 'a');
+    for (char& c : limit) c = static_cast<char>('a' + rnd.Uniform(3));
+    AscendingLimit below(limit);
+    ASSERT_EQ(below.First(keys[0]), keys[0] < limit);
+    if (keys[0] >= limit) continue;
+    for (size_t i = 1; i < keys.size(); ++i) {
+      // Any lower bound of the shared prefix will do (restarts say 0).
+      const size_t shared = CommonPrefix(keys[i - 1], keys[i]);
+      const size_t told = rnd.OneIn(3) ? rnd.Uniform(shared + 1) : shared;
+      const bool is_below = keys[i] < limit;
+      ASSERT_EQ(below.Next(keys[i], told), is_below)
+          << keys[i] << " vs " << limit << " told " << told;
+      if (!is_below) break;
+    }
+  }
+}
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
 // values restart at every entry, so seeks use the point index (and, for
