@@ -149,21 +149,21 @@ absl::Status Table::LoadIndex(const BlockHandle& handle, uint64_t data_end) {
   data_end_ = data_end;
   // The last keys are sorted: all share the first and last ones' common
   // prefix, and their heads start after it.
-  head_from_ = 0;
+  head_prefix_.clear();
   if (!index_.empty()) {
     const std::string_view first = ExtractUserKey(index_.front().last_key);
     const std::string_view last = ExtractUserKey(index_.back().last_key);
-    head_from_ = static_cast<size_t>(
-        std::mismatch(first.begin(), first.end(), last.begin(), last.end())
-            .first -
-        first.begin());
-    head_prefix_ = first.substr(0, head_from_);
+    head_prefix_ = first.substr(
+        0, static_cast<size_t>(std::mismatch(first.begin(), first.end(),
+                                             last.begin(), last.end())
+                                   .first -
+                               first.begin()));
   }
   last_heads_.resize(index_.size());
   for (size_t i = 0; i < index_.size(); ++i) {
     const std::string_view uk = ExtractUserKey(index_[i].last_key);
     for (size_t w = 0; w < last_heads_[i].size(); ++w) {
-      last_heads_[i][w] = KeyWindow(uk, head_from_ + 8 * w);
+      last_heads_[i][w] = KeyWindow(uk, head_prefix_.size() + 8 * w);
     }
   }
   return absl::OkStatus();
@@ -175,7 +175,7 @@ Table::TargetHead Table::HeadOf(std::string_view target) const {
   head.usable = !index_.empty() && tuk.starts_with(head_prefix_);
   if (head.usable) {
     for (size_t w = 0; w < head.words.size(); ++w) {
-      head.words[w] = KeyWindow(tuk, head_from_ + 8 * w);
+      head.words[w] = KeyWindow(tuk, head_prefix_.size() + 8 * w);
     }
   }
   return head;

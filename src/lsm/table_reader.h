@@ -134,8 +134,8 @@ class Table : public std::enable_shared_from_this<Table> {
         std::string file_name, uint64_t file_number, BlockCache* cache,
         ReadStats* stats);
 
-  // 24 bytes of each block's last user key as KeyWindows, from head_from_
-  // (the length of the prefix every last key shares: a collection's
+  // 24 bytes of each block's last user key as KeyWindows, past head_prefix_
+  // (the prefix every last key shares: a collection's
   // documents all begin with the same bytes), so the index search compares
   // integers and reads whole keys only on ties.
   using LastKeyHead = std::array<uint64_t, 3>;
@@ -176,8 +176,7 @@ class Table : public std::enable_shared_from_this<Table> {
   TableProperties props_;
   std::vector<IndexEntry> index_;
   std::vector<LastKeyHead> last_heads_;
-  std::string head_prefix_;  // the first head_from_ bytes of every last key
-  size_t head_from_ = 0;
+  std::string head_prefix_;
   std::string filter_;
   std::vector<RangeTombstone> tombstones_;
 };
