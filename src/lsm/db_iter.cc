@@ -5,8 +5,6 @@
 // hides the whole group.
 #include "lsm/db_iter.h"
 
-#include <bit>
-#include <cstring>
 #include <string>
 #include <vector>
 
