@@ -74,6 +74,10 @@ class Block {
                               size_t* visited) const {
     return PointRead::kUnsupported;
   }
+  // A block keeps what a point read needs first in this many bytes from
+  // its start (after its reference counts, see DecodeRowBlock), so that a
+  // batched reader can load them before reading.
+  static constexpr size_t kPointHeadBytes = 100;
   // True for the compact form of a columnar block (the cache keys it apart
   // from the decoded form).
   virtual bool IsCompact() const { return false; }

@@ -68,12 +68,12 @@ size_t BlockCache::LookupMany(uint64_t file, std::span<const uint64_t> offsets,
         if (step == 1) {  // start loading the block and its counts
           if (it == s.map.end()) continue;
           // Blocks made by make_shared sit right after their reference
-          // counts; a row block keeps what a point read needs in its first
-          // 80 bytes.
+          // counts (written: the block is taken); then the head a point
+          // read needs.
           const char* p = reinterpret_cast<const char*>(it->second.block.get());
           __builtin_prefetch(p - 16, 1);
-          __builtin_prefetch(p + 40);
-          __builtin_prefetch(p + 79);
+          __builtin_prefetch(p + Block::kPointHeadBytes / 2);
+          __builtin_prefetch(p + Block::kPointHeadBytes - 1);
           continue;
         }
         if (it == s.map.end()) {

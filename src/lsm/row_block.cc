@@ -22,12 +22,14 @@
 //   many restarts also keeps 8-byte fingerprints of its restart keys so the
 //   search reads one compact array. Instead of fingerprints, a block of
 //   large entries (documents) gets a point index, also in memory only: each
-//   distinct user key hashed to the restart whose run holds its first
-//   entry, so a seek to a key the block holds (point reads: Get, MultiGet,
-//   index fetches) is one probe instead of a search. Decoding validates
-//   every offset once, up front, and the iterator re-checks bounds as it
-//   parses, so corrupt input never reads out of range.
+//   distinct user key hashed to its first entry (or, if that entry shares
+//   more with the one before than with the block's first key, to the
+//   restart whose run holds it), so a seek to a key the block holds (point
+//   reads: Get, MultiGet, index fetches) is one probe instead of a search.
+//   Decoding validates every offset once, up front, and the iterator re-checks
+//   bounds as it parses, so corrupt input never reads out of range.
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <typeinfo>
 #include <vector>
@@ -222,12 +224,15 @@ inline bool TrailerBefore(std::string_view a, std::string_view b) {
 constexpr uint32_t kMinFingerprintRestarts = 8;
 
 // Point index buckets: the hash's top 12 bits (a tag) above the payload
-// offset of a restart (20 bits), so a point read goes from the bucket
-// straight to the run, without the restart array (one cache line fewer);
-// blocks whose entries reach kEmptyBucket's offset (1 MiB) get no index.
+// offset of an entry or a restart (20 bits), so a point read goes from the
+// bucket straight to the entry, without the restart array (one cache line
+// fewer); blocks whose entries reach kEmptyBucket's offset (1 MiB) get no
+// index.
 using Bucket32 = uint32_t;
 constexpr Bucket32 kEmptyBucket = 0xFFFFFFFF;
 constexpr uint32_t kMaxIndexedEntriesEnd = 0xFFFFF;  // offsets 0..0xFFFFE
+// How much of the block's common key prefix the point index keeps.
+constexpr size_t kPointPrefixBytes = 32;
 // Fingerprint bytes per restart (the fingerprint and a restart offset).
 constexpr size_t kFingerprintBytesPerRestart = 12;
 inline uint32_t HashTag(uint64_t h) { return static_cast<uint32_t>(h >> 52); }
@@ -239,12 +244,15 @@ class RowBlock final : public Block {
   // `trailers`: the bases of a packed block; null for kRow.
   RowBlock(std::string data, uint32_t entries_end, uint32_t num_restarts,
            uint32_t count, const TrailerBase* trailers)
-      : data_(std::move(data)),
+      : trailers_(trailers != nullptr ? *trailers : TrailerBase{}),
         entries_end_(entries_end),
         num_restarts_(num_restarts),
         one_per_restart_(count == num_restarts),
         packed_(trailers != nullptr),
-        trailers_(trailers != nullptr ? *trailers : TrailerBase{}) {
+        data_(std::move(data)) {
+    base_ = data_.data();
+    assert(point_prefix_ + kPointPrefixBytes <=
+           reinterpret_cast<const char*>(this) + kPointHeadBytes);
     // A block with a point index seldom sees other seeks (a scan starts at
     // most once per block): it does without fingerprints and their memory.
     BuildPointIndex(count);
@@ -254,19 +262,20 @@ class RowBlock final : public Block {
   size_t MemoryUsage() const override {
     return sizeof(*this) + data_.capacity() +
            fingerprints_.capacity() * sizeof(uint64_t) +
-           buckets_.capacity() * sizeof(Bucket32);
+           (has_point_index() ? bucket_mask_ + size_t{1} : 0) *
+               sizeof(Bucket32);
   }
   std::unique_ptr<InternalIterator> NewIterator() const override;
   bool Rebind(InternalIterator* it) const override;
 
-  const char* base() const { return data_.data(); }
+  const char* base() const { return base_; }
   // The trailer bases to parse entries with (null: kRow).
   const TrailerBase* trailers() const { return packed_ ? &trailers_ : nullptr; }
   uint32_t entries_end() const { return entries_end_; }
   uint32_t num_restarts() const { return num_restarts_; }
   uint32_t restart(uint32_t i) const {
     if (offsets_ != nullptr) return DecodeFixed32(offsets_ + 4 * i);
-    return DecodeFixed32(data_.data() + entries_end_ + 4 * i);
+    return DecodeFixed32(base_ + entries_end_ + 4 * i);
   }
 
   // Seeks compare against restart keys through a compact array instead of
@@ -358,10 +367,10 @@ class RowBlock final : public Block {
         if (b == kEmptyBucket || BucketTag(b) == HashTag(h)) break;
       }
       if (b == kEmptyBucket) return;
-      // The run: the key's first entry is somewhere in it (its end would
-      // take the restart array, the very line the bucket spares).
+      // The key's first entry, or its run (the run's end would take the
+      // restart array, the very line the bucket spares).
       from = BucketRunOffset(b);
-      span = static_cast<uint32_t>(kRestartBytes);
+      span = point_span_;
     } else {
       std::string_view tuk = ExtractUserKey(target);
       if (!has_fingerprints() || !tuk.starts_with(prefix())) return;
@@ -393,11 +402,13 @@ class RowBlock final : public Block {
                       size_t* visited) const override;
 
   // The point index: bucket i (linear probing from Bucket(hash of the user
-  // key)) holds HashTag(hash) << 20 | the offset of the restart whose run
-  // holds the first entry of that user key, or kEmptyBucket. Every distinct
+  // key)) holds HashTag(hash) << 20 | the offset of the first entry of that
+  // user key, or of the restart whose run holds it, or kEmptyBucket. A named
+  // entry shares with its predecessor only bytes of point_prefix_, so it
+  // parses with that in place of the predecessor's key. Every distinct
   // user key is in it, so an empty bucket on the probe path means the block has
   // no entry of the key.
-  bool has_point_index() const { return !buckets_.empty(); }
+  bool has_point_index() const { return buckets_ != nullptr; }
   static uint64_t PointHash(std::string_view internal_key) {
     return PointKeyHash(ExtractUserKey(internal_key));
   }
@@ -476,11 +487,13 @@ class RowBlock final : public Block {
     // cache miss decodes the block, and this pass was half of that): the
     // index would not fit even with two versions per key on average.
     if (BucketsFor(count / 2) * sizeof(Bucket32) > budget) return;
-    // The first entry of each distinct user key, with the offset of the
-    // restart whose run holds it.
+    // The first entry of each distinct user key: its hash, and its offset
+    // if it reads on its own (below), else the offset of the restart whose
+    // run holds it.
     std::vector<std::pair<uint64_t, uint32_t>> firsts;
-    std::string key;
+    std::string key, first_user_key;
     uint32_t off = 0, run = 0, next_restart = 0;
+    bool all_entries = true;
     while (off < entries_end_) {
       Entry e;
       // Validated when decoded; a failure here just leaves no index.
@@ -504,30 +517,63 @@ class RowBlock final : public Block {
             std::memcmp(e.key_delta, key.data(), prev_user_len) == 0));
       AppendKey(&key, e);
       if (key.size() < kInternalKeyTrailer) return;
-      if (!same_user_key) firsts.emplace_back(PointHash(key), run);
+      if (firsts.empty()) {
+        first_user_key.assign(ExtractUserKey(key));
+        point_prefix_len_ = static_cast<uint8_t>(
+            std::min(first_user_key.size(), kPointPrefixBytes));
+        std::memcpy(point_prefix_, first_user_key.data(), point_prefix_len_);
+      }
+      if (same_user_key) {
+        off = e.next;
+        continue;
+      }
+      // Keys between the block's first and this one share their common
+      // prefix, so an entry sharing no more than that with its predecessor
+      // (writers keep it so: row_block_builder.cc) is the kept prefix's
+      // bytes and its own: it parses without the entries before it.
+      const std::string_view user_key = ExtractUserKey(key);
+      const size_t common = std::min<size_t>(
+          point_prefix_len_, CommonPrefix(first_user_key, user_key));
+      const bool alone = e.shared <= common;
+      firsts.emplace_back(PointHash(key), alone ? off : run);
+      all_entries = all_entries && alone;
       off = e.next;
     }
     const uint32_t n = BucketsFor(firsts.size());
     if (n * sizeof(Bucket32) > budget) return;
-    buckets_.assign(n, kEmptyBucket);
+    buckets_ = std::make_unique<Bucket32[]>(n);
+    std::fill_n(buckets_.get(), n, kEmptyBucket);
     bucket_mask_ = n - 1;
-    for (const auto& [h, run] : firsts) {
+    for (const auto& [h, at] : firsts) {
       uint32_t i = Bucket(h);
       while (buckets_[i] != kEmptyBucket) i = (i + 1) & bucket_mask_;
-      buckets_[i] = HashTag(h) << 20 | run;
+      buckets_[i] = HashTag(h) << 20 | at;
     }
+    // A point read prefetches what it will parse: from a named entry,
+    // about one entry (a line more than the mean, as entries straddle
+    // lines); from a run, the run.
+    point_span_ = all_entries ? std::min<uint32_t>(kRestartBytes,
+                                                   entries_end_ / count + 64)
+                              : kRestartBytes;
   }
 
-  // What a point read touches first, together (with the reference counts
-  // before them, two cache lines).
-  std::string data_;
+  // What a point read touches, together: the first kPointHeadBytes of the
+  // object (checked in the constructor).
+  const char* base_;                     // data_.data()
+  std::unique_ptr<Bucket32[]> buckets_;  // the point index; null if none
+  TrailerBase trailers_;
   uint32_t entries_end_;
-  uint32_t num_restarts_;
   uint32_t bucket_mask_ = 0;
+  // How far PrefetchSeek loads from where a bucket points.
+  uint32_t point_span_ = kRestartBytes;
+  uint32_t num_restarts_;
   bool one_per_restart_;
   bool packed_;
-  std::vector<Bucket32> buckets_;  // the point index; empty if none
-  TrailerBase trailers_;
+  // The first kPointPrefixBytes of the block's first user key.
+  uint8_t point_prefix_len_ = 0;
+  char point_prefix_[kPointPrefixBytes];
+
+  std::string data_;
   size_t prefix_len_ = 0;
   size_t prefix_words_ = 0;
   // prefix_words_ words of prefix bytes, one fingerprint per restart, then
@@ -878,17 +924,21 @@ Block::PointRead RowBlock::ReadPoint(std::string_view target, uint64_t hash,
     const Bucket32 b = buckets_[i];
     if (b == kEmptyBucket) return PointRead::kDone;  // no entry of tuk
     if (BucketTag(b) != HashTag(hash)) continue;
-    // The run holding the first entry of this bucket's key.
+    // The first entry of this bucket's key, or the run holding it.
     uint32_t off = BucketRunOffset(b);
-    std::string_view key;  // the entry's, in the block or in *scratch
+    // The entry's key, in the block or in *scratch; first the block's
+    // first key's prefix, which holds a named entry's shared bytes.
+    std::string_view key(point_prefix_, point_prefix_len_);
+    bool first = true;
     enum { kBefore, kAtOrAfter, kMatching } phase = kBefore;
     bool probe_on = false;
     while (off < entries_end_) {
       Entry e;
       if (!ParseEntry(base(), off, entries_end_, trailers(), &e) ||
-          !SharedFits(e, key.size())) {
+          !(first ? e.shared <= key.size() : SharedFits(e, key.size()))) {
         return PointRead::kCorrupt;
       }
+      first = false;
       if (KeyInPlace(e)) {
         key = std::string_view(e.key_delta, e.unshared);
       } else {

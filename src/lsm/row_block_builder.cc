@@ -8,6 +8,7 @@
 
 #include "lsm/block.h"
 #include "lsm/dbformat.h"
+#include "lsm/key_prefix.h"
 #include "lsm/row_block_format.h"
 #include "util/coding.h"
 
@@ -46,7 +47,16 @@ class RowBlockBuilder final : public BlockBuilder {
     } else {
       size_t n = std::min(last_key_.size(), key.size());
       while (shared < n && last_key_[shared] == key[shared]) shared++;
+      // A large entry starting a user key shares no more than the block's
+      // first user key does, so point reads can parse it alone.
+      const std::string_view user_key = ExtractUserKey(ikey);
+      const std::string_view last_user_key =
+          packed_ ? std::string_view(last_key_) : ExtractUserKey(last_key_);
+      if (value.size() >= kAloneEntryBytes && user_key != last_user_key) {
+        shared = std::min(shared, CommonPrefix(first_user_key_, user_key));
+      }
     }
+    if (count_ == 0) first_user_key_.assign(ExtractUserKey(ikey));
     if (packed_) {
       Pending p;
       p.restart = counter_ == 0;
@@ -97,6 +107,7 @@ class RowBlockBuilder final : public BlockBuilder {
     pending_.clear();
     restarts_.clear();
     last_key_.clear();
+    first_user_key_.clear();
     size_ = 0;
     counter_ = 0;
     count_ = 0;
@@ -168,6 +179,7 @@ class RowBlockBuilder final : public BlockBuilder {
   std::string bytes_;
   std::vector<uint32_t> restarts_;  // packed: estimated offsets until Finish
   std::string last_key_;            // packed: the user key
+  std::string first_user_key_;      // the block's
   size_t size_ = 0;                 // of the entries (packed: estimated)
   int counter_ = 0;
   uint32_t count_ = 0;

@@ -16,6 +16,12 @@ namespace strata {
 // bytes, whatever the interval (a writer choice; readers do not assume one).
 inline constexpr size_t kRestartBytes = 512;
 
+// An entry with a value at least this large that starts a user key shares
+// with its predecessor no more than with the block's first key (a writer
+// choice): its key is then the first key's bytes and its own, and a point
+// read parses it without the entries before it (row_block.cc).
+inline constexpr size_t kAloneEntryBytes = 128;
+
 // The block-wide bases of a packed block (kRowPacked), stored before
 // num_restarts: entry ts = ts + steps * ts_unit, seq = seq + delta.
 struct TrailerBase {

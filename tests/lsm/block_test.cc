@@ -162,6 +162,8 @@ class RowBlockCodec : public ::testing::TestWithParam<BlockEncoding> {
                                                 std::string_view where) {
     return DecodeRowBlock(std::move(payload), count, where, GetParam());
   }
+  // Document keys under `head` (DocumentBlocksSeekLikeTheReference).
+  void CheckDocumentBlock(const std::string& head);
   // Decoding may succeed on damaged input only if the result is still a
   // well-formed block; walking it must then be safe (ASan checks bounds).
   void ExpectSafe(const std::string& payload, uint32_t count) {
@@ -266,16 +268,26 @@ TEST(AscendingLimit, AgreesWithWholeKeyCompares) {
 }
 
 // Document-shaped blocks: keys with a long shared prefix and ~260-byte
-// values restart at every entry, so seeks use the point index (and, for
+// values restart every entry or two, so seeks use the point index (and, for
 // keys the block lacks, the restart search and the one-entry-per-restart
 // shortcut). Targets inside, between, before and
-// after the keys, and ones that differ inside or outside the prefix.
+// after the keys, and ones that differ inside or outside the prefix. The
+// point index names entries that share at most the block's common prefix
+// (the short head's case) and runs for the others; a long head makes
+// every key's shared bytes overrun the prefix the index keeps.
 TEST_P(RowBlockCodec, DocumentBlocksSeekLikeTheReference) {
+  for (const std::string& head :
+       {std::string("!events\x00\x01\x30"
+                    "e",
+                    11),
+        std::string("!a_much_longer_collection_name\x00\x01\x30", 33)}) {
+    SCOPED_TRACE(head.size());
+    CheckDocumentBlock(head);
+  }
+}
+
+void RowBlockCodec::CheckDocumentBlock(const std::string& head) {
   std::vector<TestEntry> ref;
-  const std::string head(
-      "!events\x00\x01\x30"
-      "e",
-      11);
   for (int i = 0; i < 60; ++i) {
     std::string user = head + absl::StrFormat("%09d", 1000 + 3 * i);
     if (i % 7 == 3) user += std::string("\x00\x01", 2);
