@@ -1,7 +1,7 @@
 // What the row block writer (row_block_builder.cc) and reader
 // (row_block.cc) share beyond schema/sst.md: the packed encoding's block-wide
-// bases and the writer's restart spacing, which the reader's prefetches
-// are sized by.
+// bases, the writer's restart spacing, which the reader's prefetches are
+// sized by, and which entries the writer keeps readable on their own.
 #ifndef STRATA_LSM_ROW_BLOCK_FORMAT_H_
 #define STRATA_LSM_ROW_BLOCK_FORMAT_H_
 
