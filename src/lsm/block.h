@@ -93,7 +93,7 @@ std::unique_ptr<BlockBuilder> NewRowBlockBuilder(
     int restart_interval = 16,
     BlockEncoding encoding = BlockEncoding::kRowPacked);
 // For tests and inspection: a decoded row block that seeks by its point
-// index (row_block.cc: blocks of large entries) rather than a search.
+// index (row_block_point.cc: blocks of large entries) rather than a search.
 bool RowBlockHasPointIndex(const Block& block);
 std::unique_ptr<BlockBuilder> NewColumnarBlockBuilder();
 

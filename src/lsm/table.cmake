@@ -2,6 +2,8 @@
 add_library(strata_lsm_table STATIC
   ${CMAKE_CURRENT_LIST_DIR}/format.cc
   ${CMAKE_CURRENT_LIST_DIR}/row_block.cc
+  ${CMAKE_CURRENT_LIST_DIR}/row_block_iterator.cc
+  ${CMAKE_CURRENT_LIST_DIR}/row_block_point.cc
   ${CMAKE_CURRENT_LIST_DIR}/row_block_builder.cc
   ${CMAKE_CURRENT_LIST_DIR}/bloom.cc
   ${CMAKE_CURRENT_LIST_DIR}/block_cache.cc

@@ -108,7 +108,7 @@ struct RoundTripCase {
   size_t entries;
   int restart_interval;
   size_t max_value;
-  // Blocks of large entries seek by a point index (row_block.cc), the
+  // Blocks of large entries seek by a point index (row_block_point.cc), the
   // others by a search: the case says which it exercises.
   bool point_index = false;
 };
