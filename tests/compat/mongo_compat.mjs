@@ -409,11 +409,24 @@ for (let i = 0; i < 80; ++i) {
       const path = Object.keys(sort)[0];
       const top = path.split(".")[0];
       const vals = [ref.docs[k], got.docs[k]].map((d) => d && d[top]);
-      const isEmpty = (v) => Array.isArray(v) && v.length === 0;
+      // Whether the sort path ends at an empty array in d (through objects,
+      // or array elements that are objects): MongoDB's "[] before null"
+      // rule. A path that crosses an empty array ({"b": []} for "b.c")
+      // ends nowhere, which is the unreliable case below.
+      const endsAtEmpty = (v, parts) => {
+        if (parts.length === 0) return Array.isArray(v) && v.length === 0;
+        if (Array.isArray(v)) return v.some((e) => endsAtEmpty(e, parts));
+        if (v === null || typeof v !== "object") return false;
+        return endsAtEmpty(v[parts[0]], parts.slice(1));
+      };
+      const parts = path.split(".");
+      const isEmpty = (d) => d !== undefined && endsAtEmpty(d, parts);
       // With paging the [] documents may be skipped and only shift the
-      // others: look at the whole sorted result then.
-      const hasEmpty = vals.some(isEmpty) || (page.limit !== undefined &&
-          (mingoFind(docs, f, { sort }).docs || []).some((d) => isEmpty(d[top])));
+      // others: look at the whole sorted result then. Only ascending:
+      // descending, [] sorts last and shifts nothing before it.
+      const hasEmpty = [ref.docs[k], got.docs[k]].some(isEmpty) ||
+          (page.limit !== undefined && sort[path] === 1 &&
+           (mingoFind(docs, f, { sort }).docs || []).some(isEmpty));
       // mingo: a dotted path through an array of scalars gives [] (sorts
       // first; MongoDB sees null), objects compare differently from
       // MongoDB's field-by-field order, and [null] is not null. Booleans
