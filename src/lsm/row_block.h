@@ -188,7 +188,9 @@ class RowBlock final : public Block {
 
   // What a point read touches, together: the first kPointHeadBytes of the
   // object (checked in the constructor).
-  const char* base_;                     // data_.data()
+  // data_.data(), here so that a point read finds it in the head (data_
+  // itself lies past it).
+  const char* base_;
   std::unique_ptr<Bucket32[]> buckets_;  // the point index; null if none
   TrailerBase trailers_;
   uint32_t entries_end_;
