@@ -36,7 +36,7 @@ void RowBlock::BuildPointIndex(uint32_t count) {
   // if it reads on its own (below), else the offset of the restart whose
   // run holds it.
   std::vector<std::pair<uint64_t, uint32_t>> firsts;
-  std::string key, first_user_key;
+  std::string key;
   uint32_t off = 0, run = 0, next_restart = 0;
   bool all_entries = true;
   while (off < entries_end_) {
@@ -63,10 +63,10 @@ void RowBlock::BuildPointIndex(uint32_t count) {
     AppendKey(&key, e);
     if (key.size() < kInternalKeyTrailer) return;
     if (firsts.empty()) {
-      first_user_key.assign(ExtractUserKey(key));
-      point_prefix_len_ = static_cast<uint8_t>(
-          std::min(first_user_key.size(), kPointPrefixBytes));
-      std::memcpy(point_prefix_, first_user_key.data(), point_prefix_len_);
+      const std::string_view first = ExtractUserKey(key);
+      point_prefix_len_ =
+          static_cast<uint8_t>(std::min(first.size(), kPointPrefixBytes));
+      std::memcpy(point_prefix_, first.data(), point_prefix_len_);
     }
     if (same_user_key) {
       off = e.next;
@@ -76,10 +76,10 @@ void RowBlock::BuildPointIndex(uint32_t count) {
     // prefix, so an entry sharing no more than that with its predecessor
     // (writers keep it so: row_block_builder.cc) is the kept prefix's
     // bytes and its own: it parses without the entries before it.
-    const std::string_view user_key = ExtractUserKey(key);
-    const size_t common = std::min<size_t>(
-        point_prefix_len_, CommonPrefix(first_user_key, user_key));
-    const bool alone = e.shared <= common;
+    const bool alone =
+        e.shared <=
+        CommonPrefix(std::string_view(point_prefix_, point_prefix_len_),
+                     ExtractUserKey(key));
     firsts.emplace_back(PointHash(key), alone ? off : run);
     all_entries = all_entries && alone;
     off = e.next;
@@ -104,7 +104,7 @@ void RowBlock::BuildPointIndex(uint32_t count) {
 
 void RowBlock::PrefetchIndex(std::string_view target, uint64_t hash) const {
   if (has_point_index() && target.size() >= kInternalKeyTrailer) {
-    // The bucket, which holds the run's offset.
+    // The bucket, which holds the entry's (or its run's) offset.
     __builtin_prefetch(&buckets_[Bucket(hash)]);
     return;
   }
